@@ -1,0 +1,109 @@
+import type { Behavior, Startable } from "./actor.ts";
+import type { Shutdown } from "./_stop_child.ts";
+
+export type Strategy = "one_for_one" | "one_for_all" | "rest_for_one" | "simple_one_for_one";
+export type Restart = "permanent" | "transient" | "temporary";
+export type AutoShutdown = "never" | "any_significant" | "all_significant";
+export type ChildType = "worker" | "supervisor";
+
+/** A child spec with every default filled in. */
+export interface ResolvedChildSpec {
+  id: string;
+  start: Behavior<any, any> | Startable<any, any>;
+  restart: Restart;
+  shutdown: Shutdown;
+  type: ChildType;
+  significant: boolean;
+}
+
+const STRATEGIES: readonly Strategy[] = ["one_for_one", "one_for_all", "rest_for_one", "simple_one_for_one"];
+const RESTARTS: readonly Restart[] = ["permanent", "transient", "temporary"];
+const AUTO_SHUTDOWNS: readonly AutoShutdown[] = ["never", "any_significant", "all_significant"];
+const TYPES: readonly ChildType[] = ["worker", "supervisor"];
+
+function show(value: unknown): string {
+  return typeof value === "string" ? `"${value}"` : typeof value === "function" ? "a function" : String(value);
+}
+
+function invalid(field: string, rule: string, value: unknown, ErrorType = TypeError): Error {
+  return new ErrorType(`Cannot start supervisor as '${field}' ${rule}: current value is ${show(value)}`);
+}
+
+function oneOf<T>(field: string, value: unknown, allowed: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  if (!allowed.includes(value as T)) throw invalid(field, `must be one of ${allowed.map(show).join(", ")}`, value);
+  return value as T;
+}
+
+function nonNegative(field: string, value: unknown, fallback: number, integer = false): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !(value >= 0) || (integer && !Number.isInteger(value))) {
+    throw invalid(field, `must be a non-negative ${integer ? "integer" : "number"}`, value, RangeError);
+  }
+  return value;
+}
+
+/** Validates one child spec; `field` is its path for messages (e.g. `children[2]`). */
+export function resolveChildSpec(spec: unknown, field: string): ResolvedChildSpec {
+  if (spec === null || typeof spec !== "object") throw invalid(field, "must be a child spec object", spec);
+  const s = spec as Record<string, unknown>;
+  if (typeof s.id !== "string" || s.id === "") throw invalid(`${field}.id`, "must be a non-empty string", s.id);
+  const start = s.start as { receive?: unknown; instantiate?: unknown } | undefined;
+  if (typeof start?.receive !== "function" && typeof start?.instantiate !== "function") {
+    throw invalid(`${field}.start`, "must be a behaviour (with receive) or a Startable", start);
+  }
+  const defaultType = (start as { type?: ChildType }).type ?? "worker";
+  const type = oneOf(`${field}.type`, s.type, TYPES, defaultType);
+  const restart = oneOf(`${field}.restart`, s.restart, RESTARTS, "permanent");
+  let shutdown: Shutdown = type === "supervisor" ? "infinity" : 5000;
+  if (s.shutdown === "brutal_kill" || s.shutdown === "infinity") shutdown = s.shutdown;
+  else if (s.shutdown !== undefined) {
+    if (typeof s.shutdown !== "number") {
+      throw invalid(`${field}.shutdown`, 'must be a non-negative number of ms, "brutal_kill" or "infinity"', s.shutdown);
+    }
+    shutdown = nonNegative(`${field}.shutdown`, s.shutdown, 5000);
+  }
+  if (s.significant !== undefined && typeof s.significant !== "boolean") {
+    throw invalid(`${field}.significant`, "must be a boolean", s.significant);
+  }
+  const significant = s.significant === true;
+  if (significant && restart === "permanent") {
+    throw invalid(`${field}.significant`, 'must be false for a "permanent" child (OTP refuses it)', s.significant);
+  }
+  return { id: s.id, start: start as ResolvedChildSpec["start"], restart, shutdown, type, significant };
+}
+
+/** A supervisor spec with every default filled in and every child validated. */
+export interface ResolvedSupervisorSpec {
+  strategy: Exclude<Strategy, "simple_one_for_one">;
+  intensity: number;
+  period: number;
+  autoShutdown: AutoShutdown;
+  children: ResolvedChildSpec[];
+}
+
+/**
+ * Validates a supervisor spec up front (OTP's `supervisor:check_childspecs/1` and
+ * flags), naming the bad field. Defaults: intensity 1, period 5000 ms, autoShutdown "never".
+ */
+export function resolveSupervisorSpec(spec: unknown): ResolvedSupervisorSpec {
+  if (spec === null || typeof spec !== "object") throw invalid("spec", "must be an object", spec);
+  const s = spec as Record<string, unknown>;
+  const strategy = oneOf("strategy", s.strategy, STRATEGIES, undefined as unknown as Strategy);
+  if (strategy === undefined) throw invalid("strategy", `must be one of ${STRATEGIES.map(show).join(", ")}`, undefined);
+  if (strategy === "simple_one_for_one") {
+    throw invalid("strategy", "is not supported yet (planned: dynamic children from one template)", strategy);
+  }
+  const intensity = nonNegative("intensity", s.intensity, 1, true);
+  const period = nonNegative("period", s.period, 5000);
+  if (period === 0) throw invalid("period", "must be a positive number of ms", period, RangeError);
+  const autoShutdown = oneOf("autoShutdown", s.autoShutdown, AUTO_SHUTDOWNS, "never");
+  if (!Array.isArray(s.children)) throw invalid("children", "must be an array of child specs", s.children);
+  const children = s.children.map((child, i) => resolveChildSpec(child, `children[${i}]`));
+  const seen = new Set<string>();
+  children.forEach((child, i) => {
+    if (seen.has(child.id)) throw invalid(`children[${i}].id`, "must be unique among the children", child.id);
+    seen.add(child.id);
+  });
+  return { strategy, intensity, period, autoShutdown, children };
+}

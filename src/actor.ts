@@ -1,0 +1,649 @@
+import { ActorStoppedError, AskTimeoutError } from "./errors.ts";
+import type { SystemEvent } from "./events.ts";
+import type { EventStream } from "./events.ts";
+import type { ExitReason } from "./exit_reason.ts";
+import { Mailbox } from "./mailbox.ts";
+import type { Runnable, Scheduler } from "./scheduler.ts";
+import type { Timers, TimerEntry } from "./_timers.ts";
+
+/**
+ * An actor's behaviour: OTP's `gen_server` callbacks reduced to three.
+ *
+ * - `init(ctx)` returns the initial state (or a promise of it); a throw fails the start.
+ * - `receive(state, message, ctx)` returns the next state. A throw crashes the actor
+ *   (exit reason `{ error }`). A returned promise parks the actor until it settles:
+ *   one message at a time, always.
+ * - `terminate(state, reason, ctx)` runs on an orderly stop or a crash (not on
+ *   `"killed"`, as in OTP); the actor exits once it settles.
+ *
+ * @example
+ * ```ts
+ * const counter: Behavior<number, "inc" | "get"> = {
+ *   init: () => 0,
+ *   receive(n, msg, ctx) {
+ *     if (msg === "get") ctx.reply(n);
+ *     return msg === "inc" ? n + 1 : n;
+ *   },
+ * };
+ * ```
+ */
+export interface Behavior<S, M> {
+  init?(ctx: ActorContext<M>): S | Promise<S>;
+  receive(state: S, message: M, ctx: ActorContext<M>): S | Promise<S>;
+  terminate?(state: S, reason: ExitReason, ctx: ActorContext<M>): void | Promise<void>;
+}
+
+/** What `Startable.instantiate` returns: the new actor's behaviour and the ref handed out. */
+export interface Instance<M, R extends ActorRef<M>> {
+  behavior: Behavior<any, M>;
+  ref: R;
+}
+
+/**
+ * A recipe for an actor that is more than a behaviour (a supervisor, an OS process):
+ * called once per start with the new actor's plain ref, it returns a fresh behaviour
+ * and the (possibly richer) ref that `spawn` returns. `type` is the default
+ * `ChildSpec.type` when used as a supervisor child.
+ */
+export interface Startable<M, R extends ActorRef<M> = ActorRef<M>> {
+  readonly type: "worker" | "supervisor";
+  instantiate(ref: ActorRef<M>): Instance<M, R>;
+}
+
+/** Options of `ActorSystem.spawn` and `ActorContext.spawn`. */
+export interface SpawnOptions {
+  /** A name registered in the system (`whereis`); taken names throw. Released on exit. */
+  name?: string;
+}
+
+/** Options of `ActorRef.ask`. */
+export interface AskOptions {
+  /** Time to wait for the reply, in ms. @default 5000 (as `gen_server:call/2`) */
+  timeoutMs?: number;
+  /** Abandons the ask; the promise rejects with `signal.reason`. */
+  signal?: AbortSignal;
+}
+
+/**
+ * The handle to an actor. Cheap to copy, safe to keep after the actor exits.
+ *
+ * - `send(message)` enqueues; to a dead actor it publishes a `dead_letter` event and
+ *   does not throw (OTP's `!`).
+ * - `ask(message, options)` resolves with the value the actor passes to
+ *   `ctx.reply` (OTP's `gen_server:call`); rejects with `AskTimeoutError` after
+ *   `timeoutMs`, with `ActorStoppedError` if the actor is or goes down first.
+ * - `stop(reason)` asks for an orderly stop after the current message (terminate
+ *   runs); `"killed"` stops at once. Resolves when the actor has exited.
+ */
+export interface ActorRef<M> {
+  readonly id: string;
+  readonly name?: string;
+  readonly alive: boolean;
+  send(message: M): void;
+  ask<R>(message: M, options?: AskOptions): Promise<R>;
+  stop(reason?: ExitReason): Promise<void>;
+}
+
+/**
+ * An exit signal delivered as a message to an actor that traps exits
+ * (OTP's `{'EXIT', Pid, Reason}`).
+ */
+export class ExitSignal {
+  readonly type = "exit";
+  constructor(readonly from: ActorRef<unknown>, readonly reason: ExitReason) {}
+}
+
+/**
+ * The one-shot message a monitor delivers when the monitored actor exits
+ * (OTP's `{'DOWN', MonitorRef, process, Pid, Reason}`); `"noproc"` if it was
+ * already dead when monitored.
+ */
+export class DownSignal {
+  readonly type = "down";
+  constructor(
+    readonly monitor: symbol,
+    readonly ref: ActorRef<unknown>,
+    readonly reason: ExitReason | "noproc",
+  ) {}
+}
+
+/**
+ * What a behaviour's callbacks get besides state and message.
+ *
+ * - `spawn` starts a linked actor (OTP's `spawn_link`).
+ * - `link` / `unlink`: bidirectional; an abnormal exit (any reason but `"normal"`)
+ *   kills linked actors that do not trap exits; trapping ones get an `ExitSignal`.
+ * - `monitor` / `demonitor`: one `DownSignal` when the target exits.
+ * - `sendAfter(ref, message, ms)` returns a cancel function; pending timers are
+ *   cancelled when this actor exits (OTP's `erlang:send_after`).
+ * - `signal` aborts when this actor exits, for whatever reason (even `"killed"`).
+ * - `stop(reason)` stops this actor once the current callback returns.
+ */
+export interface ActorContext<M> {
+  readonly self: ActorRef<M>;
+  readonly parent: ActorRef<unknown> | undefined;
+  readonly events: EventStream<SystemEvent>;
+  readonly signal: AbortSignal;
+  trapExits: boolean;
+  reply(value: unknown): void;
+  spawn<N, R extends ActorRef<N> = ActorRef<N>>(
+    start: Behavior<any, N> | Startable<N, R>,
+    options?: SpawnOptions,
+  ): R;
+  link(ref: ActorRef<unknown>): void;
+  unlink(ref: ActorRef<unknown>): void;
+  monitor(ref: ActorRef<unknown>): symbol;
+  demonitor(monitor: symbol): void;
+  sendAfter<N>(ref: ActorRef<N>, message: N, ms: number): () => void;
+  stop(reason?: ExitReason): void;
+}
+
+/** What an actor needs from its system (implemented privately by `ActorSystem`). */
+export interface Host {
+  readonly scheduler: Scheduler;
+  readonly timers: Timers;
+  readonly events: EventStream<SystemEvent>;
+  nextId(): string;
+  register(name: string, ref: ActorRef<unknown>): void;
+  spawned(cell: ActorCell<any>): void;
+  exited(cell: ActorCell<any>, reason: ExitReason): void;
+  deadLetter(actor: string, message: unknown, reason: "not_alive" | "mailbox_dropped"): void;
+}
+
+/**
+ * A ref that forwards to another one; the base of richer refs (`SupervisorRef`,
+ * `OsProcessRef`) returned by `Startable.instantiate`.
+ */
+export class ForwardingRef<M> implements ActorRef<M> {
+  constructor(readonly target: ActorRef<M>) {}
+  get id(): string {
+    return this.target.id;
+  }
+  get name(): string | undefined {
+    return this.target.name;
+  }
+  get alive(): boolean {
+    return this.target.alive;
+  }
+  send(message: M): void {
+    this.target.send(message);
+  }
+  ask<R>(message: M, options?: AskOptions): Promise<R> {
+    return this.target.ask<R>(message, options);
+  }
+  stop(reason?: ExitReason): Promise<void> {
+    return this.target.stop(reason);
+  }
+}
+
+class Ask {
+  replied = false;
+  timer: TimerEntry | undefined;
+  signal: AbortSignal | undefined;
+  constructor(
+    readonly message: unknown,
+    readonly resolve: (value: any) => void,
+    readonly reject: (error: unknown) => void,
+  ) {}
+  onAbort = (): void => this.fail(this.signal!.reason);
+  settle(): boolean {
+    if (this.replied) return false;
+    this.replied = true;
+    this.timer?.cancel();
+    this.signal?.removeEventListener("abort", this.onAbort);
+    return true;
+  }
+  fail(error: unknown): void {
+    if (this.settle()) this.reject(error);
+  }
+}
+
+const INIT = 0, RUNNING = 1, STOPPING = 2, DEAD = 3;
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return value !== null && typeof value === "object" && typeof (value as { then?: unknown }).then === "function";
+}
+
+/** Finds the cell behind a (possibly forwarding) ref. */
+export function cellOf(ref: ActorRef<unknown>): ActorCell<unknown> {
+  let r = ref;
+  while (r instanceof ForwardingRef) r = r.target;
+  if (!(r instanceof ActorCell)) throw new TypeError(`Not an actor ref of this runtime: ${String(ref)}`);
+  return r;
+}
+
+/**
+ * The actor cell: mailbox, state, behaviour, links and monitors of one actor.
+ * It is the plain `ActorRef` too (no separate ref object per actor). Internal.
+ */
+export class ActorCell<M> implements ActorRef<M>, Runnable {
+  readonly id: string;
+  readonly name: string | undefined;
+  readonly parent: ActorCell<unknown> | undefined;
+  behavior!: Behavior<any, M>;
+  /** The ref handed out for this actor (a richer one for Startables). */
+  ref: ActorRef<M> = this;
+  /** `"supervisor"` when started from a supervisor Startable. */
+  type: "worker" | "supervisor" = "worker";
+  #host: Host;
+  #state: unknown = undefined;
+  #mailbox = new Mailbox<unknown>();
+  #phase: number = INIT;
+  #scheduled = false;
+  #parked = false;
+  #pendingStop: ExitReason | undefined;
+  #ctx: Context<M> | undefined;
+  #ask: Ask | undefined;
+  #links: Set<ActorCell<unknown>> | undefined;
+  #monitors: Map<symbol, ActorCell<unknown>> | undefined;
+  #timers: Set<TimerEntry> | undefined;
+  #abort: AbortController | undefined;
+  #exitReason: ExitReason | undefined;
+  #onExit: ((reason: ExitReason) => void)[] | undefined;
+  #onStart: ((error: unknown) => void)[] | undefined;
+  trapExits = false;
+
+  constructor(host: Host, parent: ActorCell<unknown> | undefined, name: string | undefined) {
+    this.#host = host;
+    this.id = host.nextId();
+    this.name = name;
+    this.parent = parent;
+  }
+
+  get alive(): boolean {
+    return this.#phase !== DEAD;
+  }
+
+  /** The exit reason, once dead. */
+  get exitReason(): ExitReason | undefined {
+    return this.#exitReason;
+  }
+
+  /** Number of messages waiting in the mailbox. */
+  get mailboxSize(): number {
+    return this.#mailbox.size;
+  }
+
+  /** Schedules `init`; called once by spawn after the behaviour is set. */
+  start(): void {
+    this.#host.spawned(this);
+    this.#wake();
+  }
+
+  send(message: M): void {
+    if (this.#phase === DEAD) return this.#host.deadLetter(this.id, message, "not_alive");
+    this.#mailbox.push(message);
+    this.#wake();
+  }
+
+  ask<R>(message: M, { timeoutMs = 5000, signal }: AskOptions = {}): Promise<R> {
+    if (!(timeoutMs >= 0)) {
+      throw new RangeError(`Cannot ask as 'timeoutMs' must be a non-negative number: current value is ${timeoutMs}`);
+    }
+    const { promise, resolve, reject } = Promise.withResolvers<R>();
+    if (this.#phase === DEAD) {
+      this.#host.deadLetter(this.id, message, "not_alive");
+      reject(new ActorStoppedError(this.id, message, "noproc"));
+      return promise;
+    }
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return promise;
+    }
+    const ask = new Ask(message, resolve, reject);
+    if (Number.isFinite(timeoutMs)) {
+      ask.timer = this.#host.timers.schedule(timeoutMs, () => ask.fail(new AskTimeoutError(this.id, message, timeoutMs)));
+    }
+    if (signal !== undefined) {
+      ask.signal = signal;
+      signal.addEventListener("abort", ask.onAbort, { once: true });
+    }
+    this.#mailbox.push(ask);
+    this.#wake();
+    return promise;
+  }
+
+  stop(reason: ExitReason = "normal"): Promise<void> {
+    if (this.#phase === DEAD) return Promise.resolve();
+    const { promise, resolve } = Promise.withResolvers<void>();
+    (this.#onExit ??= []).push(() => resolve());
+    if (reason === "killed") this.#finish("killed");
+    else this.requestStop(reason);
+    return promise;
+  }
+
+  /** Orderly stop after the current message, without waiting for it. */
+  requestStop(reason: ExitReason): void {
+    if (this.#phase === DEAD || this.#phase === STOPPING) return;
+    this.#pendingStop ??= reason;
+    this.#wake();
+  }
+
+  /** Resolves once `init` has returned; rejects with its error (or the exit reason). */
+  whenStarted(): Promise<void> {
+    if (this.#phase === RUNNING || this.#phase === STOPPING) return Promise.resolve();
+    if (this.#phase === DEAD) return Promise.reject(this.#startFailure(this.#exitReason!));
+    const { promise, resolve, reject } = Promise.withResolvers<void>();
+    (this.#onStart ??= []).push((error) => error === undefined ? resolve() : reject(error));
+    return promise;
+  }
+
+  /** Calls `fn` once with the exit reason (at once if already dead). */
+  onExit(fn: (reason: ExitReason) => void): void {
+    if (this.#phase === DEAD) fn(this.#exitReason!);
+    else (this.#onExit ??= []).push(fn);
+  }
+
+  get context(): Context<M> {
+    return this.#ctx ??= new Context(this, this.#host);
+  }
+
+  get abortSignal(): AbortSignal {
+    return (this.#abort ??= new AbortController()).signal;
+  }
+
+  reply(value: unknown): void {
+    const ask = this.#ask;
+    if (ask === undefined) throw new TypeError("Cannot reply: the current message was sent with send(), not ask()");
+    if (ask.settle()) ask.resolve(value);
+  }
+
+  addTimer(entry: TimerEntry): void {
+    (this.#timers ??= new Set()).add(entry);
+  }
+
+  removeTimer(entry: TimerEntry): void {
+    this.#timers?.delete(entry);
+  }
+
+  link(other: ActorCell<unknown>): void {
+    if (other === (this as ActorCell<unknown>)) return;
+    if (other.#phase === DEAD) return this.exitSignal(other, other.#exitReason!);
+    (this.#links ??= new Set()).add(other);
+    (other.#links ??= new Set()).add(this as ActorCell<unknown>);
+  }
+
+  unlink(other: ActorCell<unknown>): void {
+    this.#links?.delete(other);
+    other.#links?.delete(this as ActorCell<unknown>);
+  }
+
+  monitor(watcher: ActorCell<unknown>): symbol {
+    const monitor = Symbol(`monitor ${this.id}`);
+    if (this.#phase === DEAD) watcher.deliverSignal(new DownSignal(monitor, this.ref, "noproc"));
+    else (this.#monitors ??= new Map()).set(monitor, watcher);
+    return monitor;
+  }
+
+  demonitor(monitor: symbol): void {
+    this.#monitors?.delete(monitor);
+  }
+
+  /** An exit signal from a linked actor (OTP semantics: trapped, ignored, or fatal). */
+  exitSignal(from: ActorCell<unknown>, reason: ExitReason): void {
+    if (this.#phase === DEAD) return;
+    if (this.trapExits) this.deliverSignal(new ExitSignal(from.ref, reason));
+    else if (reason !== "normal") this.#finish(reason);
+  }
+
+  /** Queues an exit or down message; these are never dead letters. */
+  deliverSignal(signal: ExitSignal | DownSignal): void {
+    if (this.#phase === DEAD) return;
+    this.#mailbox.push(signal);
+    this.#wake();
+  }
+
+  #wake(): void {
+    if (!this.#scheduled && !this.#parked && this.#phase !== DEAD) {
+      this.#scheduled = true;
+      this.#host.scheduler.schedule(this);
+    }
+  }
+
+  runSlice(budget: number): boolean {
+    if (this.#phase === INIT && !this.#runInit()) return this.#scheduled = false;
+    const mailbox = this.#mailbox;
+    while (budget-- > 0 && this.#phase === RUNNING) {
+      if (this.#pendingStop !== undefined) {
+        this.#beginStop(this.#pendingStop);
+        break;
+      }
+      if (mailbox.size === 0) break;
+      this.#deliver(mailbox.shift());
+      if (this.#parked) break;
+    }
+    const more = !this.#parked && this.#phase === RUNNING && (mailbox.size > 0 || this.#pendingStop !== undefined);
+    this.#scheduled = more;
+    return more;
+  }
+
+  /** Runs `init`; true when the actor may go on to its mailbox now. */
+  #runInit(): boolean {
+    const init = this.behavior.init;
+    let result: unknown;
+    try {
+      result = init === undefined ? undefined : init.call(this.behavior, this.context);
+    } catch (error) {
+      this.#finish({ error });
+      return false;
+    }
+    if (!isThenable(result)) {
+      this.#started(result);
+      return true;
+    }
+    this.#parked = true;
+    result.then(
+      (state) => {
+        if (this.#phase !== INIT) return;
+        this.#parked = false;
+        this.#started(state);
+        this.#wake();
+      },
+      (error) => {
+        if (this.#phase === INIT) this.#finish({ error });
+      },
+    );
+    return false;
+  }
+
+  #started(state: unknown): void {
+    this.#state = state;
+    this.#phase = RUNNING;
+    const waiters = this.#onStart;
+    this.#onStart = undefined;
+    if (waiters !== undefined) for (const fn of waiters) fn(undefined);
+  }
+
+  #deliver(item: unknown): void {
+    let message = item;
+    if (item instanceof Ask) {
+      if (item.replied) return; // timed out or aborted while queued
+      this.#ask = item;
+      message = item.message;
+    }
+    let next: unknown;
+    try {
+      next = this.behavior.receive(this.#state, message as M, this.context);
+    } catch (error) {
+      return this.#crash(error);
+    }
+    if (!isThenable(next)) {
+      this.#state = next;
+      this.#ask = undefined;
+      return;
+    }
+    this.#parked = true;
+    next.then(
+      (state) => {
+        if (this.#phase !== RUNNING) return;
+        this.#state = state;
+        this.#ask = undefined;
+        this.#parked = false;
+        this.#wake();
+      },
+      (error) => {
+        if (this.#phase !== RUNNING) return;
+        this.#parked = false;
+        this.#crash(error);
+      },
+    );
+  }
+
+  #crash(error: unknown): void {
+    const reason: ExitReason = { error };
+    this.#ask?.fail(new ActorStoppedError(this.id, this.#ask.message, reason));
+    this.#ask = undefined;
+    this.#beginStop(reason);
+  }
+
+  #beginStop(reason: ExitReason): void {
+    this.#phase = STOPPING;
+    this.#pendingStop = undefined;
+    const terminate = this.behavior.terminate;
+    if (terminate === undefined) return this.#finish(reason);
+    let result: unknown;
+    try {
+      result = terminate.call(this.behavior, this.#state, reason, this.context);
+    } catch (error) {
+      return this.#finish({ error });
+    }
+    if (!isThenable(result)) return this.#finish(reason);
+    this.#parked = true;
+    result.then(
+      () => this.#finish(reason),
+      (error) => this.#finish({ error }),
+    );
+  }
+
+  #startFailure(reason: ExitReason): unknown {
+    return typeof reason === "object" && "error" in reason ? reason.error : reason;
+  }
+
+  #finish(reason: ExitReason): void {
+    if (this.#phase === DEAD) return;
+    const wasStarting = this.#phase === INIT;
+    this.#phase = DEAD;
+    this.#parked = false;
+    this.#exitReason = reason;
+    this.#abort?.abort(reason);
+    if (this.#timers !== undefined) for (const timer of this.#timers) timer.cancel();
+    this.#ask?.fail(new ActorStoppedError(this.id, this.#ask.message, reason));
+    for (const item of this.#mailbox.drain()) {
+      if (item instanceof Ask) item.fail(new ActorStoppedError(this.id, item.message, reason));
+      else if (!(item instanceof ExitSignal || item instanceof DownSignal)) {
+        this.#host.deadLetter(this.id, item, "not_alive");
+      }
+    }
+    this.#host.exited(this, reason);
+    if (wasStarting && this.#onStart !== undefined) {
+      for (const fn of this.#onStart) fn(this.#startFailure(reason));
+    }
+    if (this.#links !== undefined) {
+      for (const linked of this.#links) {
+        linked.#links?.delete(this as ActorCell<unknown>);
+        linked.exitSignal(this as ActorCell<unknown>, reason);
+      }
+    }
+    if (this.#monitors !== undefined) {
+      for (const [monitor, watcher] of this.#monitors) watcher.deliverSignal(new DownSignal(monitor, this.ref, reason));
+    }
+    if (this.#onExit !== undefined) for (const fn of this.#onExit) fn(reason);
+  }
+}
+
+/** The `ActorContext` of one actor; created on first use. */
+class Context<M> implements ActorContext<M> {
+  #cell: ActorCell<M>;
+  #host: Host;
+  #monitoring: Map<symbol, ActorCell<unknown>> | undefined;
+  constructor(cell: ActorCell<M>, host: Host) {
+    this.#cell = cell;
+    this.#host = host;
+  }
+  get self(): ActorRef<M> {
+    return this.#cell.ref;
+  }
+  get parent(): ActorRef<unknown> | undefined {
+    return this.#cell.parent?.ref;
+  }
+  get events(): EventStream<SystemEvent> {
+    return this.#host.events;
+  }
+  get signal(): AbortSignal {
+    return this.#cell.abortSignal;
+  }
+  get trapExits(): boolean {
+    return this.#cell.trapExits;
+  }
+  set trapExits(value: boolean) {
+    this.#cell.trapExits = value;
+  }
+  reply(value: unknown): void {
+    this.#cell.reply(value);
+  }
+  spawn<N, R extends ActorRef<N> = ActorRef<N>>(
+    start: Behavior<any, N> | Startable<N, R>,
+    options?: SpawnOptions,
+  ): R {
+    return spawnActor(this.#host, start, options, this.#cell as ActorCell<unknown>);
+  }
+  link(ref: ActorRef<unknown>): void {
+    this.#cell.link(cellOf(ref));
+  }
+  unlink(ref: ActorRef<unknown>): void {
+    this.#cell.unlink(cellOf(ref));
+  }
+  monitor(ref: ActorRef<unknown>): symbol {
+    const target = cellOf(ref);
+    const monitor = target.monitor(this.#cell as ActorCell<unknown>);
+    (this.#monitoring ??= new Map()).set(monitor, target);
+    return monitor;
+  }
+  demonitor(monitor: symbol): void {
+    this.#monitoring?.get(monitor)?.demonitor(monitor);
+    this.#monitoring?.delete(monitor);
+  }
+  sendAfter<N>(ref: ActorRef<N>, message: N, ms: number): () => void {
+    const cell = this.#cell;
+    const entry = this.#host.timers.schedule(ms, () => {
+      cell.removeTimer(entry);
+      ref.send(message);
+    });
+    cell.addTimer(entry);
+    return () => {
+      entry.cancel();
+      cell.removeTimer(entry);
+    };
+  }
+  stop(reason: ExitReason = "normal"): void {
+    this.#cell.requestStop(reason);
+  }
+}
+
+/**
+ * Creates, registers and schedules an actor (synchronous: `init` runs later on the
+ * scheduler). With `parent`, the new actor is linked to it (OTP's `spawn_link`).
+ */
+export function spawnActor<M, R extends ActorRef<M>>(
+  host: Host,
+  start: Behavior<any, M> | Startable<M, R>,
+  options: SpawnOptions | undefined,
+  parent: ActorCell<unknown> | undefined,
+): R {
+  const cell = new ActorCell<M>(host, parent, options?.name);
+  if ("instantiate" in start) {
+    const instance = start.instantiate(cell);
+    cell.behavior = instance.behavior;
+    cell.ref = instance.ref;
+    cell.type = start.type;
+  } else {
+    if (typeof start?.receive !== "function") {
+      throw new TypeError(`Cannot spawn as 'receive' must be a function: current value is ${String(start?.receive)}`);
+    }
+    cell.behavior = start;
+  }
+  if (cell.name !== undefined) host.register(cell.name, cell.ref as ActorRef<unknown>);
+  if (parent !== undefined) parent.link(cell as ActorCell<unknown>);
+  cell.start();
+  return cell.ref as R;
+}

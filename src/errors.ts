@@ -1,0 +1,74 @@
+import { type ExitReason, formatExitReason } from "./exit_reason.ts";
+
+/**
+ * Thrown (as a rejection) by `ActorRef.ask` when no reply came within `timeoutMs`.
+ * Mirrors the `timeout` exit of OTP's `gen_server:call/3`.
+ */
+export class AskTimeoutError extends Error {
+  override name = "AskTimeoutError";
+  /** The message that was asked. */
+  readonly undelivered: unknown;
+  /** The timeout that elapsed, in ms. */
+  readonly timeoutMs: number;
+  constructor(actorId: string, message: unknown, timeoutMs: number) {
+    super(`Ask to actor ${actorId} timed out after ${timeoutMs} ms`);
+    this.undelivered = message;
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+/**
+ * Thrown (as a rejection) by `ActorRef.ask` when the actor is not alive, or exits
+ * (or crashes on this message) before replying. Carries the message that got no
+ * reply and the actor's exit reason when known. Mirrors the `noproc` / exit reason
+ * of OTP's `gen_server:call`.
+ */
+export class ActorStoppedError extends Error {
+  override name = "ActorStoppedError";
+  /** The message that was not answered. */
+  readonly undelivered: unknown;
+  /** The actor's exit reason, `"noproc"` if it was already gone. */
+  readonly reason: ExitReason | "noproc";
+  constructor(actorId: string, message: unknown, reason: ExitReason | "noproc") {
+    const why = reason === "noproc" ? "is not alive" : `exited (${formatExitReason(reason)})`;
+    super(`Actor ${actorId} ${why} before replying`, {
+      cause: typeof reason === "object" && "error" in reason ? reason.error : undefined,
+    });
+    this.undelivered = message;
+    this.reason = reason;
+  }
+}
+
+/**
+ * A supervisor could not start one of its children. `childId` names the child
+ * spec, `cause` is the child's failure (its init error or exit reason).
+ * Mirrors OTP's `{shutdown, {failed_to_start_child, Id, Reason}}`.
+ */
+export class ChildStartError extends Error {
+  override name = "ChildStartError";
+  /** The `id` of the child spec that failed to start. */
+  readonly childId: string;
+  constructor(childId: string, cause: unknown) {
+    const detail = cause instanceof Error ? cause.message : String(cause);
+    super(`Failed to start child '${childId}': ${detail}`, { cause });
+    this.childId = childId;
+  }
+}
+
+/** Why a `SupervisorRef` call was refused, as OTP's `supervisor` returns it. */
+export type SupervisorErrorReason = "already_present" | "already_started" | "not_found" | "running" | "restarting";
+
+/**
+ * A `SupervisorRef` call was refused: `reason` is the error atom OTP returns from
+ * `start_child/2`, `terminate_child/2`, `restart_child/2` or `delete_child/2`.
+ */
+export class SupervisorError extends Error {
+  override name = "SupervisorError";
+  readonly reason: SupervisorErrorReason;
+  readonly childId: string;
+  constructor(reason: SupervisorErrorReason, childId: string) {
+    super(`Supervisor refused child '${childId}': ${reason}`);
+    this.reason = reason;
+    this.childId = childId;
+  }
+}

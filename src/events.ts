@@ -1,0 +1,90 @@
+import type { ExitReason } from "./exit_reason.ts";
+
+/** Resource usage of an OS process, as sampled by pidusage. */
+export interface ProcessSample {
+  /** CPU use since the previous sample, in percent of one core (may exceed 100). */
+  cpuPercent: number;
+  /** Resident set size, in bytes. */
+  rssBytes: number;
+  /** Wall-clock time of the sample, ms since the epoch. */
+  timestamp: number;
+}
+
+/**
+ * What an `ActorSystem` reports on `system.events`. Plain, JSON-friendly objects:
+ * actors are named by id (`actor`, `supervisor`), children by their spec `childId`.
+ * `reason` may hold an `Error` (in `{ error }`), which `JSON.stringify` needs help with.
+ */
+export type SystemEvent =
+  | { type: "actor_started"; actor: string; name?: string }
+  | { type: "actor_exited"; actor: string; name?: string; reason: ExitReason }
+  | { type: "child_started"; supervisor: string; childId: string; actor: string; childType: "worker" | "supervisor"; pid?: number }
+  | { type: "child_exited"; supervisor: string; childId: string; actor: string; reason: ExitReason; pid?: number }
+  | { type: "child_restarted"; supervisor: string; childId: string; actor: string; restarts: number; pid?: number }
+  | { type: "child_start_failed"; supervisor: string; childId: string; error: unknown }
+  | { type: "supervisor_shutdown"; supervisor: string; reason: "reached_max_restart_intensity" | "auto_shutdown" | "shutdown" }
+  | { type: "dead_letter"; actor: string; message: unknown; reason: "not_alive" | "mailbox_dropped" }
+  | { type: "process_sample"; actor: string; pid: number; sample: ProcessSample };
+
+/** A subscriber; it must not throw (a throw is reported with `reportError`). */
+export type Listener<E> = (event: E) => void;
+
+/**
+ * A synchronous fan-out of events to subscribers, also consumable as an async
+ * iterable (each iterator buffers the events published after it was created).
+ *
+ * @example
+ * ```ts
+ * const off = system.events.subscribe((e) => console.log(e.type));
+ * off();
+ * for await (const e of system.events) if (e.type === "child_restarted") break;
+ * ```
+ */
+export class EventStream<E> implements AsyncIterable<E> {
+  #listeners: Listener<E>[] = [];
+
+  /** Calls `listener` with every later event; returns the unsubscribe function. */
+  subscribe(listener: Listener<E>): () => void {
+    this.#listeners = [...this.#listeners, listener];
+    return () => {
+      this.#listeners = this.#listeners.filter((l) => l !== listener);
+    };
+  }
+
+  /** True when somebody listens (lets publishers skip building events). */
+  get observed(): boolean {
+    return this.#listeners.length > 0;
+  }
+
+  /** Delivers `event` to every current subscriber, in subscription order. */
+  publish(event: E): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        reportError(error);
+      }
+    }
+  }
+
+  /** Iterates the events published from now on; `break` unsubscribes. */
+  async *[Symbol.asyncIterator](): AsyncGenerator<E, void, undefined> {
+    const buffer: E[] = [];
+    let wake: (() => void) | undefined;
+    const off = this.subscribe((event) => {
+      buffer.push(event);
+      wake?.();
+    });
+    try {
+      while (true) {
+        while (buffer.length > 0) yield buffer.shift()!;
+        const { promise, resolve } = Promise.withResolvers<void>();
+        wake = resolve;
+        await promise;
+        wake = undefined;
+      }
+    } finally {
+      off();
+    }
+  }
+}

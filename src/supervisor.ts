@@ -1,0 +1,396 @@
+import {
+  type ActorContext,
+  type ActorRef,
+  type Behavior,
+  cellOf,
+  ExitSignal,
+  ForwardingRef,
+  type Startable,
+} from "./actor.ts";
+import { ChildStartError, SupervisorError, type SupervisorErrorReason } from "./errors.ts";
+import type { ProcessSample } from "./events.ts";
+import { type ExitReason, isNormalExit } from "./exit_reason.ts";
+import {
+  type AutoShutdown,
+  type ChildType,
+  type ResolvedChildSpec,
+  type ResolvedSupervisorSpec,
+  resolveChildSpec,
+  resolveSupervisorSpec,
+  type Restart,
+  type Strategy,
+} from "./_child_spec.ts";
+import { type Shutdown, stopChild } from "./_stop_child.ts";
+
+/**
+ * One child of a supervisor (OTP's `child_spec()` map).
+ *
+ * - `restart`: `"permanent"` always restarted, `"transient"` only after an abnormal
+ *   exit, `"temporary"` never (and forgotten when it exits). @default "permanent"
+ * - `shutdown`: ms to wait after `"shutdown"` before killing, `"brutal_kill"`, or
+ *   `"infinity"`. @default 5000, `"infinity"` for supervisors
+ * - `type`: @default the Startable's type, else `"worker"`
+ * - `significant`: its own exit may trigger the supervisor's `autoShutdown`; only
+ *   for transient and temporary children. @default false
+ */
+export interface ChildSpec {
+  id: string;
+  start: Behavior<any, any> | Startable<any, any>;
+  restart?: Restart;
+  shutdown?: Shutdown;
+  type?: ChildType;
+  significant?: boolean;
+}
+
+/**
+ * A supervisor's flags and children (OTP's `sup_flags()` plus the child list).
+ *
+ * - `strategy`: which children restart when one exits: `"one_for_one"` that one,
+ *   `"one_for_all"` all, `"rest_for_one"` it and those started after it.
+ * - `intensity` / `period`: more than `intensity` restarts within `period` ms and the
+ *   supervisor stops its children and exits with `"shutdown"`. @default 1 / 5000
+ * - `autoShutdown`: exit with `"shutdown"` when any / all significant children have
+ *   exited of their own accord. @default "never"
+ */
+export interface SupervisorSpec {
+  strategy: Strategy;
+  intensity?: number;
+  period?: number;
+  autoShutdown?: AutoShutdown;
+  children: ChildSpec[];
+}
+
+/** One row of `whichChildren()` (OTP's `which_children/1`, plus restarts and OS data). */
+export interface ChildInfo {
+  id: string;
+  ref: ActorRef<any> | undefined;
+  type: ChildType;
+  status: "running" | "restarting" | "undefined";
+  /** Restarts of this child since the supervisor started. */
+  restarts: number;
+  /** OS pid, for OS process children. */
+  pid?: number;
+  /** Latest resource sample, for OS process children. */
+  sample?: ProcessSample;
+}
+
+/** `countChildren()` result (OTP's `count_children/1`). */
+export interface ChildCounts {
+  specs: number;
+  active: number;
+  supervisors: number;
+  workers: number;
+}
+
+type Request =
+  | { type: "which_children" }
+  | { type: "count_children" }
+  | { type: "start_child"; spec: ResolvedChildSpec }
+  | { type: "terminate_child"; id: string }
+  | { type: "restart_child"; id: string }
+  | { type: "delete_child"; id: string };
+
+/** Messages a supervisor understands; use the `SupervisorRef` methods rather than these. */
+export type SupervisorMessage = Request | ExitSignal | RetryRestart;
+
+type Reply<T> = { ok: T } | { error: SupervisorErrorReason | { failed: unknown } };
+
+class RetryRestart {
+  constructor(readonly id: string) {}
+}
+
+interface Child {
+  spec: ResolvedChildSpec;
+  ref: ActorRef<any> | undefined;
+  status: ChildInfo["status"];
+  restarts: number;
+}
+
+interface State {
+  children: Child[];
+  restartTimes: number[];
+}
+
+/**
+ * The ref of a supervisor, with OTP's `supervisor` API as async methods. Refusals
+ * throw `SupervisorError` (`reason` as OTP's error atom); a child that fails to start
+ * throws `ChildStartError` with the cause.
+ */
+export class SupervisorRef extends ForwardingRef<SupervisorMessage> {
+  async #call<T>(request: Request): Promise<T> {
+    const reply = await this.target.ask<Reply<T>>(request, { timeoutMs: Infinity });
+    if ("ok" in reply) return reply.ok;
+    const id = "id" in request ? request.id : "spec" in request ? request.spec.id : "";
+    if (typeof reply.error === "object") throw new ChildStartError(id, reply.error.failed);
+    throw new SupervisorError(reply.error, id);
+  }
+
+  /** Adds and starts a child (`supervisor:start_child/2`). @throws {SupervisorError} `already_present`, `already_started` */
+  startChild(spec: ChildSpec): Promise<ActorRef<any>> {
+    return this.#call({ type: "start_child", spec: resolveChildSpec(spec, "spec") });
+  }
+  /** Stops a child, keeping its spec unless temporary (`terminate_child/2`). @throws {SupervisorError} `not_found` */
+  terminateChild(id: string): Promise<void> {
+    return this.#call({ type: "terminate_child", id });
+  }
+  /** Starts a stopped child again (`restart_child/2`). @throws {SupervisorError} `running`, `restarting`, `not_found` */
+  restartChild(id: string): Promise<ActorRef<any>> {
+    return this.#call({ type: "restart_child", id });
+  }
+  /** Forgets a stopped child's spec (`delete_child/2`). @throws {SupervisorError} `running`, `restarting`, `not_found` */
+  deleteChild(id: string): Promise<void> {
+    return this.#call({ type: "delete_child", id });
+  }
+  /** Every child in start order (`which_children/1`). */
+  whichChildren(): Promise<ChildInfo[]> {
+    return this.#call({ type: "which_children" });
+  }
+  /** Child counts (`count_children/1`). */
+  countChildren(): Promise<ChildCounts> {
+    return this.#call({ type: "count_children" });
+  }
+}
+
+function osInfo(ref: ActorRef<any> | undefined): { pid?: number; sample?: ProcessSample } {
+  const r = ref as { pid?: unknown; sample?: ProcessSample } | undefined;
+  return typeof r?.pid === "number" ? { pid: r.pid, sample: r.sample } : {};
+}
+
+/**
+ * A supervisor as a `Startable`: spawn it, or use it as a child's `start` to nest it.
+ * Children start in list order, each after the previous one's `init` (and readiness)
+ * completed, and stop in reverse order. Mirrors OTP's `supervisor` behaviour.
+ *
+ * @throws {TypeError | RangeError} at once when the spec is invalid, naming the field
+ * @example
+ * ```ts
+ * const sup = system.spawn(supervisor({
+ *   strategy: "one_for_one",
+ *   children: [{ id: "worker", start: { receive: (s, m) => s } }],
+ * }));
+ * console.log(await sup.whichChildren());
+ * ```
+ */
+export function supervisor(spec: SupervisorSpec): Startable<SupervisorMessage, SupervisorRef> {
+  const resolved = resolveSupervisorSpec(spec);
+  return {
+    type: "supervisor",
+    instantiate(ref) {
+      return { behavior: supervisorBehavior(resolved), ref: new SupervisorRef(ref) };
+    },
+  };
+}
+
+function supervisorBehavior(spec: ResolvedSupervisorSpec): Behavior<State, SupervisorMessage> {
+  let ctx!: ActorContext<SupervisorMessage>;
+
+  const selfId = (): string => ctx.self.id;
+
+  async function spawnChild(child: Child): Promise<void> {
+    const ref = ctx.spawn(child.spec.start);
+    child.ref = ref;
+    child.status = "running";
+    try {
+      await cellOf(ref).whenStarted();
+    } catch (error) {
+      child.ref = undefined;
+      child.status = "undefined";
+      throw error;
+    }
+    ctx.events.publish({
+      type: "child_started",
+      supervisor: selfId(),
+      childId: child.spec.id,
+      actor: ref.id,
+      childType: child.spec.type,
+      ...osInfo(ref),
+    });
+  }
+
+  async function terminate(child: Child): Promise<void> {
+    const ref = child.ref;
+    if (ref === undefined) return;
+    const { pid } = osInfo(ref);
+    ctx.unlink(ref);
+    await stopChild(ref, child.spec.shutdown);
+    child.ref = undefined;
+    child.status = "undefined";
+    const reason = cellOf(ref).exitReason ?? "shutdown";
+    ctx.events.publish({ type: "child_exited", supervisor: selfId(), childId: child.spec.id, actor: ref.id, reason, pid });
+  }
+
+  async function terminateAll(children: Child[]): Promise<void> {
+    for (const child of [...children].reverse()) await terminate(child);
+  }
+
+  /** Records a restart; false when intensity is exceeded (OTP's `add_restart`). */
+  function addRestart(state: State): boolean {
+    const now = performance.now();
+    state.restartTimes = state.restartTimes.filter((t) => now - t < spec.period);
+    state.restartTimes.push(now);
+    return state.restartTimes.length <= spec.intensity;
+  }
+
+  function shutdownFor(reason: "reached_max_restart_intensity" | "auto_shutdown"): void {
+    ctx.events.publish({ type: "supervisor_shutdown", supervisor: selfId(), reason });
+    ctx.stop("shutdown");
+  }
+
+  /** Restarts `failed` and whatever its strategy takes with it; retries via a message on failure. */
+  async function restart(state: State, failed: Child): Promise<void> {
+    const index = state.children.indexOf(failed);
+    const group = spec.strategy === "one_for_one"
+      ? [failed]
+      : spec.strategy === "one_for_all"
+      ? [...state.children]
+      : state.children.slice(index);
+    await terminateAll(group.filter((c) => c !== failed));
+    // Temporary bystanders are not restarted (OTP): they are forgotten.
+    const toStart = group.filter((c) => c === failed || c.spec.restart !== "temporary");
+    state.children = state.children.filter((c) => toStart.includes(c) || !group.includes(c));
+    for (const child of toStart) child.status = "restarting";
+    for (const child of toStart) {
+      try {
+        await spawnChild(child);
+      } catch (error) {
+        ctx.events.publish({ type: "child_start_failed", supervisor: selfId(), childId: child.spec.id, error });
+        await terminateAll(toStart.filter((c) => c.ref !== undefined));
+        for (const c of toStart) c.status = "restarting";
+        ctx.self.send(new RetryRestart(child.spec.id));
+        return;
+      }
+      child.restarts++;
+      ctx.events.publish({
+        type: "child_restarted",
+        supervisor: selfId(),
+        childId: child.spec.id,
+        actor: child.ref!.id,
+        restarts: child.restarts,
+        ...osInfo(child.ref),
+      });
+    }
+  }
+
+  async function onChildExit(state: State, child: Child, reason: ExitReason): Promise<void> {
+    const { pid } = osInfo(child.ref);
+    ctx.events.publish({
+      type: "child_exited",
+      supervisor: selfId(),
+      childId: child.spec.id,
+      actor: child.ref!.id,
+      reason,
+      pid,
+    });
+    child.ref = undefined;
+    child.status = "undefined";
+    const { restart: policy, significant } = child.spec;
+    if (policy === "permanent" || (policy === "transient" && !isNormalExit(reason))) {
+      if (!addRestart(state)) return shutdownFor("reached_max_restart_intensity");
+      return restart(state, child);
+    }
+    if (policy === "temporary") state.children = state.children.filter((c) => c !== child);
+    if (significant && spec.autoShutdown !== "never") {
+      const remaining = state.children.some((c) => c.spec.significant && c.ref !== undefined);
+      if (spec.autoShutdown === "any_significant" || !remaining) shutdownFor("auto_shutdown");
+    }
+  }
+
+  async function handle(state: State, request: Request): Promise<Reply<unknown>> {
+    const find = (id: string): Child | undefined => state.children.find((c) => c.spec.id === id);
+    switch (request.type) {
+      case "which_children":
+        return {
+          ok: state.children.map((c): ChildInfo => ({
+            id: c.spec.id,
+            ref: c.ref,
+            type: c.spec.type,
+            status: c.status,
+            restarts: c.restarts,
+            ...osInfo(c.ref),
+          })),
+        };
+      case "count_children": {
+        const count = (type: ChildType): number => state.children.filter((c) => c.spec.type === type).length;
+        const active = state.children.filter((c) => c.ref?.alive).length;
+        return { ok: { specs: state.children.length, active, supervisors: count("supervisor"), workers: count("worker") } };
+      }
+      case "start_child": {
+        const existing = find(request.spec.id);
+        if (existing) return { error: existing.ref ? "already_started" : "already_present" };
+        const child: Child = { spec: request.spec, ref: undefined, status: "undefined", restarts: 0 };
+        try {
+          await spawnChild(child);
+        } catch (error) {
+          return { error: { failed: error } };
+        }
+        state.children.push(child);
+        return { ok: child.ref };
+      }
+      case "terminate_child": {
+        const child = find(request.id);
+        if (!child) return { error: "not_found" };
+        await terminate(child);
+        if (child.spec.restart === "temporary") state.children = state.children.filter((c) => c !== child);
+        return { ok: undefined };
+      }
+      case "restart_child":
+      case "delete_child": {
+        const child = find(request.id);
+        if (!child) return { error: "not_found" };
+        if (child.ref !== undefined) return { error: "running" };
+        if (child.status === "restarting") return { error: "restarting" };
+        if (request.type === "delete_child") {
+          state.children = state.children.filter((c) => c !== child);
+          return { ok: undefined };
+        }
+        try {
+          await spawnChild(child);
+        } catch (error) {
+          return { error: { failed: error } };
+        }
+        return { ok: child.ref };
+      }
+    }
+  }
+
+  return {
+    async init(context) {
+      ctx = context;
+      ctx.trapExits = true;
+      const state: State = { children: [], restartTimes: [] };
+      for (const childSpec of spec.children) {
+        const child: Child = { spec: childSpec, ref: undefined, status: "undefined", restarts: 0 };
+        try {
+          await spawnChild(child);
+        } catch (error) {
+          ctx.events.publish({ type: "child_start_failed", supervisor: selfId(), childId: childSpec.id, error });
+          await terminateAll(state.children);
+          throw new ChildStartError(childSpec.id, error);
+        }
+        state.children.push(child);
+      }
+      return state;
+    },
+
+    async receive(state, message) {
+      if (message instanceof ExitSignal) {
+        const child = state.children.find((c) => c.ref !== undefined && c.ref.id === message.from.id);
+        if (child) await onChildExit(state, child, message.reason);
+        else if (message.from.id === ctx.parent?.id) ctx.stop(message.reason);
+      } else if (message instanceof RetryRestart) {
+        const child = state.children.find((c) => c.spec.id === message.id);
+        if (child?.status === "restarting") {
+          if (!addRestart(state)) shutdownFor("reached_max_restart_intensity");
+          else await restart(state, child);
+        }
+      } else {
+        ctx.reply(await handle(state, message));
+      }
+      return state;
+    },
+
+    async terminate(state) {
+      await terminateAll(state.children.filter((c) => c.ref !== undefined));
+    },
+  };
+}

@@ -1,0 +1,125 @@
+import {
+  type ActorCell,
+  type ActorRef,
+  type Behavior,
+  type Host,
+  type SpawnOptions,
+  spawnActor,
+  type Startable,
+} from "./actor.ts";
+import { EventStream, type SystemEvent } from "./events.ts";
+import type { ExitReason } from "./exit_reason.ts";
+import { Scheduler, type SchedulerOptions } from "./scheduler.ts";
+import { stopChild } from "./_stop_child.ts";
+import { Timers } from "./_timers.ts";
+
+/** Options of `new ActorSystem()`. */
+export interface ActorSystemOptions extends SchedulerOptions {
+  /**
+   * How long `shutdown()` waits for each root worker to stop before killing it, in
+   * ms; root supervisors get `"infinity"` (their children's own `shutdown` applies),
+   * as OTP's defaults for child specs. @default 5000
+   */
+  shutdownTimeoutMs?: number;
+}
+
+/**
+ * The actor system: ids, the name registry, the scheduler, timers, dead letters
+ * and events. Every actor belongs to one system; `shutdown()` (or `await using`)
+ * stops every root actor in reverse start order, then anything left.
+ *
+ * @example
+ * ```ts
+ * await using system = new ActorSystem();
+ * const echo = system.spawn({ receive: (_s, msg: string, ctx) => ctx.reply(msg) });
+ * console.log(await echo.ask("hi")); // "hi"
+ * ```
+ */
+export class ActorSystem implements AsyncDisposable {
+  /** System events (`actor_started`, `child_restarted`, `dead_letter`, ...). */
+  readonly events: EventStream<SystemEvent> = new EventStream();
+  #names = new Map<string, ActorRef<unknown>>();
+  #live = new Set<ActorCell<unknown>>();
+  #roots = new Set<ActorCell<unknown>>();
+  #shutdownTimeoutMs: number;
+  #host: Host;
+  #shuttingDown: Promise<void> | undefined;
+
+  constructor(options: ActorSystemOptions = {}) {
+    const { shutdownTimeoutMs = 5000 } = options;
+    if (!(shutdownTimeoutMs >= 0)) {
+      throw new RangeError(
+        `Cannot create ActorSystem as 'shutdownTimeoutMs' must be a non-negative number: current value is ${shutdownTimeoutMs}`,
+      );
+    }
+    this.#shutdownTimeoutMs = shutdownTimeoutMs;
+    let ids = 0;
+    const events = this.events;
+    const names = this.#names;
+    const live = this.#live;
+    const roots = this.#roots;
+    this.#host = {
+      scheduler: new Scheduler(options),
+      timers: new Timers(),
+      events,
+      nextId: () => `<${++ids}>`,
+      register(name, ref) {
+        if (names.has(name)) {
+          throw new TypeError(`Cannot spawn as 'name' is already registered: current value is "${name}"`);
+        }
+        names.set(name, ref);
+      },
+      spawned(cell) {
+        live.add(cell);
+        if (cell.parent === undefined) roots.add(cell);
+        if (events.observed) events.publish({ type: "actor_started", actor: cell.id, name: cell.name });
+      },
+      exited(cell, reason: ExitReason) {
+        live.delete(cell);
+        roots.delete(cell);
+        if (cell.name !== undefined && names.get(cell.name) === cell.ref) names.delete(cell.name);
+        if (events.observed) events.publish({ type: "actor_exited", actor: cell.id, name: cell.name, reason });
+      },
+      deadLetter(actor, message, reason) {
+        events.publish({ type: "dead_letter", actor, message, reason });
+      },
+    };
+  }
+
+  /**
+   * Starts an actor from a behaviour or a `Startable` (e.g. `supervisor(...)`,
+   * `osProcess(...)`), and returns its ref at once; `init` runs on the scheduler.
+   *
+   * @throws {TypeError} when `options.name` is already registered, or `start` is no behaviour.
+   */
+  spawn<M, R extends ActorRef<M> = ActorRef<M>>(start: Behavior<any, M> | Startable<M, R>, options?: SpawnOptions): R {
+    if (this.#shuttingDown !== undefined) throw new TypeError("Cannot spawn: the actor system is shutting down");
+    return spawnActor(this.#host, start, options, undefined);
+  }
+
+  /** The live actor registered under `name` (OTP's `whereis/1`). */
+  whereis(name: string): ActorRef<unknown> | undefined {
+    return this.#names.get(name);
+  }
+
+  /**
+   * Stops every root actor in reverse start order (each as a supervisor stops a
+   * child: workers get `shutdownTimeoutMs`, then a kill; supervisors wait for their
+   * own children), then stops whatever is still alive. Idempotent.
+   */
+  shutdown(): Promise<void> {
+    return this.#shuttingDown ??= this.#shutdown();
+  }
+
+  async #shutdown(): Promise<void> {
+    for (const root of [...this.#roots].reverse()) {
+      await stopChild(root.ref, root.type === "supervisor" ? "infinity" : this.#shutdownTimeoutMs);
+    }
+    await Promise.all([...this.#live].map((cell) => stopChild(cell.ref, this.#shutdownTimeoutMs)));
+  }
+
+  /** Same as `shutdown()`, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.shutdown();
+  }
+}
