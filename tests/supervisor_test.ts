@@ -1,0 +1,261 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import {
+  ActorSystem,
+  type Behavior,
+  type ChildSpec,
+  ChildStartError,
+  type SupervisorRef,
+  supervisor,
+  SupervisorError,
+} from "../mod.ts";
+import { nextEvent, record } from "./_helpers.ts";
+
+type Msg = "boom" | "stop" | "get" | "inc";
+
+/** A counter that crashes on "boom", stops normally on "stop", logs start/stop into `log`. */
+function worker(name: string, log: string[] = []): Behavior<number, Msg> {
+  return {
+    init: () => (log.push(`start ${name}`), 0),
+    receive(n, msg, ctx) {
+      if (msg === "boom") throw new Error(`${name} crashed`);
+      if (msg === "stop") ctx.stop();
+      if (msg === "get") ctx.reply(n);
+      return msg === "inc" ? n + 1 : n;
+    },
+    terminate: () => void log.push(`stop ${name}`),
+  };
+}
+
+async function refs(sup: SupervisorRef): Promise<Record<string, string | undefined>> {
+  const children = await sup.whichChildren();
+  return Object.fromEntries(children.map((c) => [c.id, c.ref?.id]));
+}
+
+async function child(sup: SupervisorRef, id: string) {
+  const found = (await sup.whichChildren()).find((c) => c.id === id);
+  assert.ok(found?.ref, `child ${id} is running`);
+  return found.ref;
+}
+
+const three = (log?: string[]): ChildSpec[] => ["a", "b", "c"].map((id) => ({ id, start: worker(id, log) }));
+
+test("children start in list order and stop in reverse order", async () => {
+  const system = new ActorSystem();
+  const log: string[] = [];
+  const sup = system.spawn(supervisor({ strategy: "one_for_one", children: three(log) }));
+  assert.deepEqual(Object.keys(await refs(sup)), ["a", "b", "c"]);
+  await sup.stop("shutdown");
+  assert.deepEqual(log, ["start a", "start b", "start c", "stop c", "stop b", "stop a"]);
+  await system.shutdown();
+});
+
+for (
+  const [strategy, restarted] of [
+    ["one_for_one", ["b"]],
+    ["one_for_all", ["a", "b", "c"]],
+    ["rest_for_one", ["b", "c"]],
+  ] as const
+) {
+  test(`${strategy} restarts exactly ${restarted.join(", ")} when b crashes, in start order`, async () => {
+    await using system = new ActorSystem();
+    const log: string[] = [];
+    const sup = system.spawn(supervisor({ strategy, children: three(log) }));
+    const before = await refs(sup);
+    log.length = 0;
+    const done = nextEvent(system, "child_restarted", (e) => e.childId === restarted.at(-1));
+    (await child(sup, "b")).send("boom");
+    await done;
+    const after = await refs(sup);
+    for (const id of ["a", "b", "c"]) {
+      if ((restarted as readonly string[]).includes(id)) assert.notEqual(after[id], before[id], `${id} has a new ref`);
+      else assert.equal(after[id], before[id], `${id} kept its ref`);
+    }
+    const bystanders = restarted.filter((id) => id !== "b").reverse().map((id) => `stop ${id}`);
+    // The crashed child runs terminate itself (as a gen_server does), then bystanders stop in reverse.
+    assert.deepEqual(log, ["stop b", ...bystanders, ...restarted.map((id) => `start ${id}`)]);
+  });
+}
+
+for (
+  const [restart, exit, expected] of [
+    ["permanent", "normal", true],
+    ["permanent", "abnormal", true],
+    ["transient", "normal", false],
+    ["transient", "abnormal", true],
+    ["temporary", "normal", false],
+    ["temporary", "abnormal", false],
+  ] as const
+) {
+  test(`a ${restart} child is ${expected ? "" : "not "}restarted after a${exit === "normal" ? "" : "n"} ${exit} exit`, async () => {
+    await using system = new ActorSystem();
+    const events = record(system);
+    const sup = system.spawn(supervisor({ strategy: "one_for_one", children: [{ id: "w", start: worker("w"), restart }] }));
+    const first = await child(sup, "w");
+    const exited = nextEvent(system, "child_exited");
+    first.send(exit === "normal" ? "stop" : "boom");
+    await exited;
+    const children = await sup.whichChildren();
+    assert.equal(events.some((e) => e.type === "child_restarted"), expected);
+    if (restart === "temporary") assert.deepEqual(children, [], "a temporary child's spec is forgotten");
+    else assert.equal(children[0].status, expected ? "running" : "undefined");
+  });
+}
+
+test("more restarts than intensity within period: children stop in reverse, supervisor exits with shutdown", async () => {
+  await using system = new ActorSystem();
+  const log: string[] = [];
+  const sup = system.spawn(supervisor({ strategy: "one_for_one", intensity: 1, period: 60_000, children: three(log) }));
+  const restarted = nextEvent(system, "child_restarted");
+  (await child(sup, "a")).send("boom");
+  await restarted;
+  log.length = 0;
+  const gaveUp = nextEvent(system, "supervisor_shutdown");
+  const exited = nextEvent(system, "actor_exited", (e) => e.actor === sup.id);
+  (await child(sup, "a")).send("boom");
+  assert.equal((await gaveUp).reason, "reached_max_restart_intensity");
+  assert.equal((await exited).reason, "shutdown");
+  assert.deepEqual(log, ["stop a", "stop c", "stop b"]);
+});
+
+test("an escalated supervisor is restarted by its parent's strategy", async () => {
+  await using system = new ActorSystem();
+  const inner = supervisor({ strategy: "one_for_one", intensity: 0, children: [{ id: "w", start: worker("w") }] });
+  const root = system.spawn(supervisor({
+    strategy: "one_for_one",
+    children: [{ id: "inner", start: inner }, { id: "sibling", start: worker("sibling") }],
+  }));
+  const before = await refs(root);
+  const innerRef = (await child(root, "inner")) as SupervisorRef;
+  const restarted = nextEvent(system, "child_restarted", (e) => e.childId === "inner");
+  (await child(innerRef, "w")).send("boom");
+  await restarted;
+  const after = await refs(root);
+  assert.notEqual(after.inner, before.inner);
+  assert.equal(after.sibling, before.sibling);
+  const newInner = (await child(root, "inner")) as SupervisorRef;
+  assert.equal((await newInner.whichChildren())[0].status, "running");
+});
+
+test("restarts spaced wider than the period never reach the intensity", async () => {
+  await using system = new ActorSystem();
+  const sup = system.spawn(supervisor({ strategy: "one_for_one", intensity: 1, period: 30, children: three() }));
+  for (let i = 1; i <= 3; i++) {
+    const restarted = nextEvent(system, "child_restarted");
+    (await child(sup, "a")).send("boom");
+    assert.equal((await restarted).restarts, i);
+    await new Promise((r) => setTimeout(r, 40)); // let the period pass: the behaviour under test
+  }
+  assert.equal(sup.alive, true);
+});
+
+test("a child that fails to start fails the supervisor's start; those started are stopped", async () => {
+  await using system = new ActorSystem();
+  const log: string[] = [];
+  const broken: Behavior<never, never> = { init: () => { throw new Error("port in use"); }, receive: (s) => s };
+  const exited = nextEvent(system, "actor_exited", (e) => e.name === "sup");
+  system.spawn(
+    supervisor({ strategy: "one_for_one", children: [...three(log).slice(0, 2), { id: "broken", start: broken }] }),
+    { name: "sup" },
+  );
+  const { reason } = await exited;
+  const error = (reason as { error: ChildStartError }).error;
+  assert.ok(error instanceof ChildStartError);
+  assert.equal(error.childId, "broken");
+  assert.equal((error.cause as Error).message, "port in use");
+  assert.deepEqual(log, ["start a", "start b", "stop b", "stop a"]);
+});
+
+test("shutdown ms: a child that will not stop is killed after that many ms; brutal_kill kills at once", async () => {
+  await using system = new ActorSystem();
+  const stubborn = (log: string[]): Behavior<undefined, never> => ({
+    receive: (s) => s,
+    terminate: () => (log.push("terminate"), new Promise(() => {})),
+  });
+  const slowLog: string[] = [];
+  const brutalLog: string[] = [];
+  const sup = system.spawn(supervisor({
+    strategy: "one_for_one",
+    children: [
+      { id: "slow", start: stubborn(slowLog), shutdown: 50 },
+      { id: "brutal", start: stubborn(brutalLog), shutdown: "brutal_kill" },
+    ],
+  }));
+  const events = record(system);
+  await refs(sup);
+  await sup.stop("shutdown");
+  const reasons = Object.fromEntries(events.flatMap((e) => e.type === "child_exited" ? [[e.childId, e.reason]] : []));
+  assert.deepEqual(reasons, { brutal: "killed", slow: "killed" });
+  assert.deepEqual(brutalLog, [], "brutal_kill runs no terminate");
+  assert.deepEqual(slowLog, ["terminate"]);
+});
+
+test("whichChildren and countChildren describe the children", async () => {
+  await using system = new ActorSystem();
+  const inner = supervisor({ strategy: "one_for_one", children: [] });
+  const sup = system.spawn(supervisor({ strategy: "one_for_one", children: [...three(), { id: "inner", start: inner }] }));
+  const rows = await sup.whichChildren();
+  assert.deepEqual(rows.map((r) => [r.id, r.type, r.status, r.restarts]), [
+    ["a", "worker", "running", 0],
+    ["b", "worker", "running", 0],
+    ["c", "worker", "running", 0],
+    ["inner", "supervisor", "running", 0],
+  ]);
+  assert.deepEqual(await sup.countChildren(), { specs: 4, active: 4, supervisors: 1, workers: 3 });
+});
+
+test("startChild, terminateChild, restartChild and deleteChild return OTP's errors", async () => {
+  await using system = new ActorSystem();
+  const sup = system.spawn(supervisor({ strategy: "one_for_one", children: [] }));
+  const ref = await sup.startChild({ id: "x", start: worker("x") });
+  assert.equal(await ref.ask("get"), 0);
+  const reason = (p: Promise<unknown>) => p.then(() => "ok", (e: SupervisorError) => e.reason);
+  assert.equal(await reason(sup.startChild({ id: "x", start: worker("x") })), "already_started");
+  assert.equal(await reason(sup.restartChild("x")), "running");
+  assert.equal(await reason(sup.deleteChild("x")), "running");
+  await sup.terminateChild("x");
+  assert.equal(ref.alive, false);
+  assert.equal(await reason(sup.startChild({ id: "x", start: worker("x") })), "already_present");
+  const again = await sup.restartChild("x");
+  assert.notEqual(again.id, ref.id);
+  await sup.terminateChild("x");
+  await sup.deleteChild("x");
+  assert.equal(await reason(sup.deleteChild("x")), "not_found");
+  assert.equal(await reason(sup.terminateChild("nope")), "not_found");
+  assert.deepEqual(await sup.whichChildren(), []);
+});
+
+test("autoShutdown any_significant: a significant child's own exit shuts the supervisor down", async () => {
+  await using system = new ActorSystem();
+  const sup = system.spawn(supervisor({
+    strategy: "one_for_one",
+    autoShutdown: "any_significant",
+    children: [{ id: "job", start: worker("job"), restart: "transient", significant: true }, ...three()],
+  }));
+  const reason = nextEvent(system, "supervisor_shutdown");
+  const exited = nextEvent(system, "actor_exited", (e) => e.actor === sup.id);
+  (await child(sup, "job")).send("stop");
+  assert.equal((await reason).reason, "auto_shutdown");
+  assert.equal((await exited).reason, "shutdown");
+});
+
+test("an invalid spec is refused before anything starts, naming the field and value", () => {
+  const start = worker("w");
+  assert.throws(
+    () => supervisor({ strategy: "one_for_one", children: [{ id: "w", start, restart: "always" as "permanent" }] }),
+    /'children\[0\]\.restart' must be one of "permanent", "transient", "temporary": current value is "always"/,
+  );
+  assert.throws(
+    () => supervisor({ strategy: "one_for_one", children: [{ id: "w", start, shutdown: -1 }] }),
+    /'children\[0\]\.shutdown' must be a non-negative number: current value is -1/,
+  );
+  assert.throws(
+    () => supervisor({ strategy: "one_for_one", children: [{ id: "w", start }, { id: "w", start }] }),
+    /'children\[1\]\.id' must be unique/,
+  );
+  assert.throws(() => supervisor({ strategy: "one_for_none" as "one_for_one", children: [] }), /'strategy'/);
+  assert.throws(
+    () => supervisor({ strategy: "one_for_one", children: [{ id: "w", start, significant: true }] }),
+    /'children\[0\]\.significant' must be false for a "permanent" child/,
+  );
+});
