@@ -1,3 +1,6 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { fileURLToPath } from "node:url";
 import type { ActorSystem, SystemEvent } from "../mod.ts";
 
 type EventOf<T extends SystemEvent["type"]> = Extract<SystemEvent, { type: T }>;
@@ -28,4 +31,54 @@ export function record(system: ActorSystem): SystemEvent[] {
   const events: SystemEvent[] = [];
   system.events.subscribe((event) => events.push(event));
   return events;
+}
+
+/** Fields of /proc/<pid>/stat after the command name: [state, ppid, pgrp, ...]. */
+function procStat(pid: number): string[] | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  } catch {
+    return undefined;
+  }
+}
+
+/** True while `pid` runs (a zombie, exited but not yet reaped, counts as dead). */
+export function isAlive(pid: number): boolean {
+  const stat = procStat(pid);
+  return stat !== undefined && stat[0] !== "Z";
+}
+
+/** Live pids whose process group is `pgid`. */
+export function groupMembers(pgid: number): number[] {
+  return readdirSync("/proc")
+    .filter((entry) => /^\d+$/.test(entry))
+    .map(Number)
+    .filter((pid) => {
+      const stat = procStat(pid);
+      return stat !== undefined && stat[0] !== "Z" && Number(stat[2]) === pgid;
+    });
+}
+
+/** Polls `condition` until true; rejects after `timeoutMs` (for OS state no event reports). */
+export async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!condition()) {
+    if (performance.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** A TCP port that was free a moment ago. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** Absolute path of a file in tests/fixtures. */
+export function fixture(name: string): string {
+  return fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 }
