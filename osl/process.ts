@@ -55,6 +55,8 @@ class Handle {
   pid: number | undefined;
   sample: ProcessSample | undefined;
   running = false;
+  /** Set once the actor is stopping: its own bookkeeping messages are no longer sent. */
+  stopping = false;
   exit: Promise<ExitReason> | undefined;
 }
 
@@ -175,9 +177,13 @@ function processBehavior(spec: OsProcessSpec, handle: Handle): Behavior<Handle, 
       handle.pid = pid;
       handle.running = true;
       ctx.signal.addEventListener("abort", () => {
+        handle.stopping = true;
         if (handle.running) killGroup(pid, "SIGKILL");
       }, { once: true });
-      void handle.exit.then((reason) => ctx.self.send(new ProcessExited(reason)));
+      const tell = (message: ProcessExited | Sampled) => {
+        if (!handle.stopping) ctx.self.send(message);
+      };
+      void handle.exit.then((reason) => tell(new ProcessExited(reason)));
       if (spec.readiness !== undefined) {
         await waitForTcpPort(spec.readiness, AbortSignal.any([exited.signal, ctx.signal])).catch((error) => {
           if (handle.running) killGroup(pid, "SIGKILL");
@@ -185,7 +191,7 @@ function processBehavior(spec: OsProcessSpec, handle: Handle): Behavior<Handle, 
         });
       }
       const timer = setInterval(() => {
-        sampleProcess(pid).then((sample) => ctx.self.send(new Sampled(sample)), () => {});
+        sampleProcess(pid).then((sample) => tell(new Sampled(sample)), () => {});
       }, limits.sampleIntervalMs ?? 1000);
       exited.signal.addEventListener("abort", () => clearInterval(timer), { once: true });
       ctx.signal.addEventListener("abort", () => clearInterval(timer), { once: true });
@@ -193,7 +199,10 @@ function processBehavior(spec: OsProcessSpec, handle: Handle): Behavior<Handle, 
     },
 
     receive(h, message, ctx) {
-      if (message instanceof ProcessExited) ctx.stop(message.reason);
+      if (message instanceof ProcessExited) {
+        h.stopping = true;
+        ctx.stop(message.reason);
+      }
       else if (message instanceof Sampled) {
         if (!h.running) return h;
         h.sample = message.sample;
@@ -205,6 +214,7 @@ function processBehavior(spec: OsProcessSpec, handle: Handle): Behavior<Handle, 
     },
 
     async terminate(h) {
+      h.stopping = true;
       if (!h.running) return;
       killGroup(h.pid!, stopSignal);
       await h.exit;

@@ -21,7 +21,7 @@ export type SystemEvent =
   | { type: "child_started"; supervisor: string; childId: string; actor: string; childType: "worker" | "supervisor"; pid?: number }
   | { type: "child_exited"; supervisor: string; childId: string; actor: string; reason: ExitReason; pid?: number }
   | { type: "child_restarted"; supervisor: string; childId: string; actor: string; restarts: number; pid?: number }
-  | { type: "child_start_failed"; supervisor: string; childId: string; error: unknown }
+  | { type: "child_start_failed"; supervisor: string; childId: string; actor: string; error: unknown }
   | { type: "supervisor_shutdown"; supervisor: string; reason: "reached_max_restart_intensity" | "auto_shutdown" | "shutdown" }
   | { type: "dead_letter"; actor: string; message: unknown; reason: "not_alive" | "mailbox_dropped" }
   | { type: "process_sample"; actor: string; pid: number; sample: ProcessSample };

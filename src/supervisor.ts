@@ -186,7 +186,8 @@ function supervisorBehavior(spec: ResolvedSupervisorSpec): Behavior<State, Super
 
   const selfId = (): string => ctx.self.id;
 
-  async function spawnChild(child: Child): Promise<void> {
+  /** Starts `child`; publishes child_started unless it is a restart (which publishes child_restarted). */
+  async function spawnChild(child: Child, restarting = false): Promise<void> {
     const ref = ctx.spawn(child.spec.start);
     child.ref = ref;
     child.status = "running";
@@ -195,8 +196,10 @@ function supervisorBehavior(spec: ResolvedSupervisorSpec): Behavior<State, Super
     } catch (error) {
       child.ref = undefined;
       child.status = "undefined";
+      ctx.events.publish({ type: "child_start_failed", supervisor: selfId(), childId: child.spec.id, actor: ref.id, error });
       throw error;
     }
+    if (restarting) return;
     ctx.events.publish({
       type: "child_started",
       supervisor: selfId(),
@@ -251,9 +254,8 @@ function supervisorBehavior(spec: ResolvedSupervisorSpec): Behavior<State, Super
     for (const child of toStart) child.status = "restarting";
     for (const child of toStart) {
       try {
-        await spawnChild(child);
-      } catch (error) {
-        ctx.events.publish({ type: "child_start_failed", supervisor: selfId(), childId: child.spec.id, error });
+        await spawnChild(child, true);
+      } catch {
         await terminateAll(toStart.filter((c) => c.ref !== undefined));
         for (const c of toStart) c.status = "restarting";
         ctx.self.send(new RetryRestart(child.spec.id));
@@ -363,7 +365,6 @@ function supervisorBehavior(spec: ResolvedSupervisorSpec): Behavior<State, Super
         try {
           await spawnChild(child);
         } catch (error) {
-          ctx.events.publish({ type: "child_start_failed", supervisor: selfId(), childId: childSpec.id, error });
           await terminateAll(state.children);
           throw new ChildStartError(childSpec.id, error);
         }

@@ -1,6 +1,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
+import process from "node:process";
 import { fileURLToPath } from "node:url";
+import { runtimeInfo } from "../osl/_runtime.ts";
 import type { ActorSystem, SystemEvent } from "../mod.ts";
 
 type EventOf<T extends SystemEvent["type"]> = Extract<SystemEvent, { type: T }>;
@@ -81,4 +83,11 @@ export async function freePort(): Promise<number> {
 /** Absolute path of a file in tests/fixtures. */
 export function fixture(name: string): string {
   return fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
+}
+
+/** argv that runs the TypeScript file `script` on the runtime running the tests. */
+export function runScript(script: string, args: string[]): string[] {
+  const { name } = runtimeInfo();
+  if (name === "deno") return [process.execPath, "run", "-A", script, ...args];
+  return [process.execPath, script, ...args];
 }

@@ -1,0 +1,138 @@
+import { test } from "node:test";
+import process from "node:process";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import { ConfigError, parseConfig } from "../src/_config.ts";
+import { isAlive, runScript, until } from "./_helpers.ts";
+
+const CLI = fileURLToPath(new URL("../src/cli.ts", import.meta.url));
+
+interface Run {
+  events: Record<string, unknown>[];
+  lines: string[];
+  stderr: () => string;
+  exited: Promise<number | null>;
+  kill(signal: NodeJS.Signals): void;
+}
+
+/** Starts `supervise` as a real subprocess with `config` written to a temp file. */
+function supervise(config: unknown, args: string[], dir: string): Run {
+  const file = join(dir, "tree.json");
+  writeFileSync(file, JSON.stringify(config));
+  const [cmd, ...argv] = runScript(CLI, [file, ...args]);
+  const child = spawn(cmd, argv, { stdio: ["ignore", "pipe", "pipe"] });
+  const run: Run = {
+    events: [],
+    lines: [],
+    stderr: () => stderr,
+    exited: new Promise((resolve) => child.once("exit", (code) => resolve(code))),
+    // process.kill, not child.kill: Deno's child.kill() makes 'exit' report the signal
+    // even when the child handled it and exited 0.
+    kill: (signal) => process.kill(child.pid!, signal),
+  };
+  let stderr = "";
+  child.stderr.on("data", (chunk) => (stderr += chunk));
+  createInterface({ input: child.stdout }).on("line", (line) => {
+    run.lines.push(line);
+    if (args.includes("--json")) run.events.push(JSON.parse(line));
+  });
+  return run;
+}
+
+function withTempDir(fn: (dir: string) => Promise<void>): () => Promise<void> {
+  return async () => {
+    const dir = mkdtempSync(join(tmpdir(), "airssys-cli-"));
+    try {
+      await fn(dir);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+}
+
+const smallTree = {
+  id: "small",
+  strategy: "one_for_one",
+  intensity: 100,
+  period: 1000,
+  children: [
+    { id: "steady", command: "sleep", args: ["60"] },
+    { id: "crashy", command: "sh", args: ["-c", "sleep 0.2; exit 3"] },
+    { id: "inner", strategy: "one_for_all", children: [{ id: "a", command: "sleep", args: ["60"] }] },
+  ],
+};
+
+test("supervise --json: restarts happen, every line parses, SIGTERM exits 0 and no child is left", withTempDir(async (dir) => {
+  const run = supervise(smallTree, ["--json"], dir);
+  await until(() => run.events.filter((e) => e.type === "child_restarted").length >= 2, "two restarts are reported", 20_000);
+  run.kill("SIGTERM");
+  assert.equal(await run.exited, 0, run.stderr());
+  const started = run.events.filter((e) => e.type === "child_started").map((e) => e.path);
+  assert.deepEqual(started, ["small/steady", "small/crashy", "small/inner", "small/inner/a"]);
+  const restart = run.events.find((e) => e.type === "child_restarted")!;
+  assert.equal(restart.path, "small/crashy");
+  const exit = run.events.find((e) => e.type === "child_exited" && e.path === "small/crashy")!;
+  assert.deepEqual(exit.reason, { exitCode: 3, signal: null });
+  const pids = run.events.flatMap((e) => (typeof e.pid === "number" ? [e.pid] : []));
+  assert.ok(pids.length >= 4);
+  assert.deepEqual(pids.filter(isAlive), [], "no process the command started is alive");
+  assert.match(run.stderr(), /received SIGTERM/);
+}));
+
+test("supervise --duration stops the tree after that long and exits 0, one line per event", withTempDir(async (dir) => {
+  const run = supervise({ id: "brief", strategy: "one_for_one", children: [{ id: "s", command: "sleep", args: ["60"] }] }, ["--duration", "0.5"], dir);
+  assert.equal(await run.exited, 0, run.stderr());
+  assert.match(run.lines[0], /child_started\s+brief\/s\s+pid=\d+/);
+  assert.match(run.lines.at(-1)!, /child_exited\s+brief\/s\s+pid=\d+ reason="shutdown"/);
+}));
+
+test("supervise exits 1 when the root reaches its restart intensity", withTempDir(async (dir) => {
+  const run = supervise({
+    id: "fragile",
+    strategy: "one_for_one",
+    intensity: 0,
+    children: [{ id: "crashy", command: "sh", args: ["-c", "exit 1"] }],
+  }, [], dir);
+  assert.equal(await run.exited, 1);
+  assert.match(run.stderr(), /the tree gave up: shutdown/);
+}));
+
+test("a bad config exits 2 naming the JSON path of the bad field, before anything starts", withTempDir(async (dir) => {
+  const run = supervise({
+    strategy: "one_for_one",
+    children: [{ id: "ok", command: "sleep", args: ["60"] }, { id: "bad", command: "true", restart: "always" }],
+  }, ["--json"], dir);
+  assert.equal(await run.exited, 2);
+  assert.match(run.stderr(), /Invalid config at \$\.children\[1\]\.restart: must be one of "permanent", "transient", "temporary" \(got "always"\)/);
+  assert.deepEqual(run.lines, [], "nothing was started");
+}));
+
+test("parseConfig names the JSON path of each kind of bad field", () => {
+  const bad = (json: unknown) => {
+    try {
+      parseConfig(json, "/tmp");
+    } catch (error) {
+      assert.ok(error instanceof ConfigError);
+      return error.path;
+    }
+    assert.fail("config was accepted");
+  };
+  assert.equal(bad({ children: [{ id: "x", comand: "sleep" }] }), "$.children[0].comand");
+  assert.equal(bad({ children: [{ id: "x" }] }), "$.children[0].command");
+  assert.equal(bad({ children: [{ id: "x", command: "a" }, { id: "x", command: "b" }] }), "$.children[1].id");
+  assert.equal(bad({ strategy: "all_for_one", children: [] }), "$.strategy");
+  assert.equal(bad({ children: [{ id: "n", children: [{ id: "p", command: "a", readiness: { tcpPort: 70000 } }] }] }), "$.children[0].children[0].readiness.tcpPort");
+  assert.equal(bad({ children: [{ id: "p", command: "a", limits: { maxRssBytes: -1 } }] }), "$.children[0].limits.maxRssBytes");
+  assert.equal(bad({ children: [{ id: "p", command: "a", shutdown: "soon" }] }), "$.children[0].shutdown");
+  assert.equal(bad({ intensity: 1.5, children: [] }), "$.intensity");
+});
+
+test("the embedded default config (examples/demo.json) is valid", async () => {
+  const demo = (await import("../examples/demo.json", { with: { type: "json" } })).default;
+  assert.equal(parseConfig(demo, "/tmp").id, "demo");
+});

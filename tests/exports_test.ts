@@ -1,0 +1,39 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+const root = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url));
+const json = (path: string) => JSON.parse(readFileSync(root(path), "utf8"));
+
+test("deno.json and package.json export the same entry points, and each exists", () => {
+  const deno = json("deno.json").exports;
+  const npm = json("package.json").exports;
+  assert.deepEqual(deno, npm);
+  assert.deepEqual(Object.keys(deno), [".", "./osl"]);
+  for (const file of Object.values(deno) as string[]) assert.ok(existsSync(root(file)), `${file} exists`);
+});
+
+test("mod.ts files hold a @module doc and re-exports only", () => {
+  for (const file of ["mod.ts", "osl/mod.ts"]) {
+    const source = readFileSync(root(file), "utf8");
+    assert.match(source, /@module/, `${file} has a @module doc`);
+    const code = source.replace(/\/\*\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, "");
+    for (const statement of code.split(";").map((s) => s.trim()).filter(Boolean)) {
+      assert.match(statement, /^export (type )?(\{[^}]*\}|\*) from "\.\/[\w/]+\.ts"$/, `${file}: "${statement}" is a re-export`);
+    }
+  }
+});
+
+test("no private module (_name.ts) is re-exported", () => {
+  for (const file of ["mod.ts", "osl/mod.ts"]) {
+    assert.doesNotMatch(readFileSync(root(file), "utf8"), /from "[^"]*\/_\w+\.ts"/, file);
+  }
+});
+
+test("every public name the design contract lists is exported", async () => {
+  const mod = await import("../mod.ts");
+  const osl = await import("../osl/mod.ts");
+  for (const name of ["ActorSystem", "supervisor", "AskTimeoutError", "ActorStoppedError"]) assert.ok(name in mod, name);
+  assert.ok("osProcess" in osl);
+});
