@@ -1,4 +1,4 @@
-import type { ActorRef } from "./actor.ts";
+import { type ActorRef, cellOf } from "./actor.ts";
 
 /** How long to wait for a child to stop: ms, `"brutal_kill"` or `"infinity"`. */
 export type Shutdown = number | "brutal_kill" | "infinity";
@@ -8,15 +8,8 @@ export type Shutdown = number | "brutal_kill" | "infinity";
  * `"brutal_kill"` kills at once; a number sends `"shutdown"` and kills after that
  * many ms; `"infinity"` sends `"shutdown"` and waits. Resolves once it has exited.
  */
-export async function stopChild(ref: ActorRef<unknown>, shutdown: Shutdown): Promise<void> {
+export function stopChild(ref: ActorRef<unknown>, shutdown: Shutdown): Promise<void> {
   if (shutdown === "brutal_kill") return ref.stop("killed");
-  const stopped = ref.stop("shutdown");
-  if (shutdown === "infinity") return stopped;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const expired = new Promise<boolean>((resolve) => {
-    timer = setTimeout(resolve, shutdown, true);
-  });
-  const timedOut = await Promise.race([stopped.then(() => false), expired]);
-  clearTimeout(timer);
-  if (timedOut) await ref.stop("killed");
+  if (shutdown === "infinity") return ref.stop("shutdown");
+  return cellOf(ref).stopWithin(shutdown);
 }

@@ -1,24 +1,29 @@
+import { clearTimeout, setTimeout } from "node:timers";
+
 /** A scheduled callback; `cancel()` is idempotent. */
 export interface TimerEntry {
   cancel(): void;
 }
 
 class Entry implements TimerEntry {
-  constructor(readonly bucket: Set<Entry>, readonly fn: () => void, readonly onEmpty: () => void) {}
+  constructor(readonly timers: Timers, readonly bucket: Set<Entry>, readonly fn: () => void) {}
   cancel(): void {
-    if (this.bucket.delete(this) && this.bucket.size === 0) this.onEmpty();
+    if (this.bucket.delete(this)) this.timers.released();
   }
 }
 
 /**
  * A coarse timer wheel: deadlines are rounded up to the next whole ms and grouped
- * in buckets, and one `setTimeout` is armed for the earliest bucket. Scheduling and
- * cancelling are O(1) in the common case (deadlines arriving in order), and a
- * thousand asks in flight cost one timer, not a thousand.
+ * in buckets, and one OS timer is armed for the earliest bucket. Scheduling and
+ * cancelling are O(1) in the common case (deadlines arriving in order) and never
+ * touch the OS timer on cancel: a thousand asks in flight cost one timer, and an
+ * answered ask costs no clearTimeout. With nothing pending the timer is unref'd,
+ * so it never keeps the process alive on its own.
  */
 export class Timers {
   #buckets = new Map<number, Set<Entry>>();
   #deadlines: number[] = []; // sorted ascending, one per bucket
+  #pending = 0;
   #armedFor = Infinity;
   #handle: ReturnType<typeof setTimeout> | undefined;
 
@@ -31,10 +36,16 @@ export class Timers {
       this.#buckets.set(deadline, bucket);
       this.#insertDeadline(deadline);
     }
-    const entry = new Entry(bucket, fn, this.#prune);
+    const entry = new Entry(this, bucket, fn);
     bucket.add(entry);
+    if (++this.#pending === 1) this.#handle?.ref();
     if (deadline < this.#armedFor) this.#arm(deadline);
     return entry;
+  }
+
+  /** Called by an entry that was cancelled while pending. */
+  released(): void {
+    if (--this.#pending === 0) this.#handle?.unref();
   }
 
   #insertDeadline(deadline: number): void {
@@ -48,6 +59,7 @@ export class Timers {
     if (this.#handle !== undefined) clearTimeout(this.#handle);
     this.#armedFor = deadline;
     this.#handle = setTimeout(this.#fire, Math.max(0, deadline - performance.now()));
+    if (this.#pending === 0) this.#handle.unref();
   }
 
   #fire = (): void => {
@@ -59,19 +71,13 @@ export class Timers {
       const deadline = list.shift()!;
       const bucket = this.#buckets.get(deadline)!;
       this.#buckets.delete(deadline);
-      for (const entry of bucket) entry.fn();
+      for (const entry of bucket) {
+        bucket.delete(entry);
+        this.#pending--;
+        entry.fn();
+      }
     }
-    this.#prune();
-  };
-
-  /** Drops emptied buckets at the head, so an idle system holds no timer. */
-  #prune = (): void => {
-    const list = this.#deadlines;
     while (list.length > 0 && this.#buckets.get(list[0])!.size === 0) this.#buckets.delete(list.shift()!);
-    if (list.length === 0) {
-      if (this.#handle !== undefined) clearTimeout(this.#handle);
-      this.#handle = undefined;
-      this.#armedFor = Infinity;
-    } else if (list[0] !== this.#armedFor) this.#arm(list[0]);
+    if (list.length > 0) this.#arm(list[0]);
   };
 }

@@ -143,7 +143,7 @@ export interface Host {
   readonly scheduler: Scheduler;
   readonly timers: Timers;
   readonly events: EventStream<SystemEvent>;
-  nextId(): string;
+  nextId(): number;
   register(name: string, ref: ActorRef<unknown>): void;
   spawned(cell: ActorCell<any>): void;
   exited(cell: ActorCell<any>, reason: ExitReason): void;
@@ -185,12 +185,17 @@ class Ask {
     readonly resolve: (value: any) => void,
     readonly reject: (error: unknown) => void,
   ) {}
-  onAbort = (): void => this.fail(this.signal!.reason);
+  onAbort: (() => void) | undefined;
+  listen(signal: AbortSignal): void {
+    this.signal = signal;
+    this.onAbort = () => this.fail(signal.reason);
+    signal.addEventListener("abort", this.onAbort, { once: true });
+  }
   settle(): boolean {
     if (this.replied) return false;
     this.replied = true;
     this.timer?.cancel();
-    this.signal?.removeEventListener("abort", this.onAbort);
+    if (this.onAbort !== undefined) this.signal!.removeEventListener("abort", this.onAbort);
     return true;
   }
   fail(error: unknown): void {
@@ -217,7 +222,6 @@ export function cellOf(ref: ActorRef<unknown>): ActorCell<unknown> {
  * It is the plain `ActorRef` too (no separate ref object per actor). Internal.
  */
 export class ActorCell<M> implements ActorRef<M>, Runnable {
-  readonly id: string;
   readonly name: string | undefined;
   readonly parent: ActorCell<unknown> | undefined;
   behavior!: Behavior<any, M>;
@@ -225,9 +229,13 @@ export class ActorCell<M> implements ActorRef<M>, Runnable {
   ref: ActorRef<M> = this;
   /** `"supervisor"` when started from a supervisor Startable. */
   type: "worker" | "supervisor" = "worker";
+  /** Neighbours in the system's list of live actors (kept by the system). */
+  prevLive: ActorCell<unknown> | undefined;
+  nextLive: ActorCell<unknown> | undefined;
   #host: Host;
+  #n: number;
   #state: unknown = undefined;
-  #mailbox = new Mailbox<unknown>();
+  #mailbox: Mailbox<unknown> | undefined;
   #phase: number = INIT;
   #scheduled = false;
   #parked = false;
@@ -245,9 +253,14 @@ export class ActorCell<M> implements ActorRef<M>, Runnable {
 
   constructor(host: Host, parent: ActorCell<unknown> | undefined, name: string | undefined) {
     this.#host = host;
-    this.id = host.nextId();
+    this.#n = host.nextId();
     this.name = name;
     this.parent = parent;
+  }
+
+  /** `<n>`, unique within the system; built on demand so spawning allocates no string. */
+  get id(): string {
+    return `<${this.#n}>`;
   }
 
   get alive(): boolean {
@@ -261,7 +274,13 @@ export class ActorCell<M> implements ActorRef<M>, Runnable {
 
   /** Number of messages waiting in the mailbox. */
   get mailboxSize(): number {
-    return this.#mailbox.size;
+    return this.#mailbox?.size ?? 0;
+  }
+
+  /** Queues a message; the ring buffer is allocated on the first one. */
+  #push(item: unknown): void {
+    (this.#mailbox ??= new Mailbox()).push(item);
+    this.#wake();
   }
 
   /** Schedules `init`; called once by spawn after the behaviour is set. */
@@ -272,8 +291,7 @@ export class ActorCell<M> implements ActorRef<M>, Runnable {
 
   send(message: M): void {
     if (this.#phase === DEAD) return this.#host.deadLetter(this.id, message, "not_alive");
-    this.#mailbox.push(message);
-    this.#wake();
+    this.#push(message);
   }
 
   ask<R>(message: M, { timeoutMs = 5000, signal }: AskOptions = {}): Promise<R> {
@@ -294,12 +312,8 @@ export class ActorCell<M> implements ActorRef<M>, Runnable {
     if (Number.isFinite(timeoutMs)) {
       ask.timer = this.#host.timers.schedule(timeoutMs, () => ask.fail(new AskTimeoutError(this.id, message, timeoutMs)));
     }
-    if (signal !== undefined) {
-      ask.signal = signal;
-      signal.addEventListener("abort", ask.onAbort, { once: true });
-    }
-    this.#mailbox.push(ask);
-    this.#wake();
+    if (signal !== undefined) ask.listen(signal);
+    this.#push(ask);
     return promise;
   }
 
@@ -310,6 +324,18 @@ export class ActorCell<M> implements ActorRef<M>, Runnable {
     if (reason === "killed") this.#finish("killed");
     else this.requestStop(reason);
     return promise;
+  }
+
+  /**
+   * Orderly stop (`"shutdown"`), then a kill if still alive after `ms` (OTP's
+   * `supervisor:shutdown/2` with a timeout). The timer is one entry of the shared wheel.
+   */
+  stopWithin(ms: number): Promise<void> {
+    if (this.#phase === DEAD) return Promise.resolve();
+    const timer = this.#host.timers.schedule(ms, () => this.#finish("killed"));
+    const stopped = this.stop("shutdown");
+    this.onExit(() => timer.cancel());
+    return stopped;
   }
 
   /** Orderly stop after the current message, without waiting for it. */
@@ -388,9 +414,7 @@ export class ActorCell<M> implements ActorRef<M>, Runnable {
 
   /** Queues an exit or down message; these are never dead letters. */
   deliverSignal(signal: ExitSignal | DownSignal): void {
-    if (this.#phase === DEAD) return;
-    this.#mailbox.push(signal);
-    this.#wake();
+    if (this.#phase !== DEAD) this.#push(signal);
   }
 
   #wake(): void {
@@ -408,11 +432,12 @@ export class ActorCell<M> implements ActorRef<M>, Runnable {
         this.#beginStop(this.#pendingStop);
         break;
       }
-      if (mailbox.size === 0) break;
+      if (mailbox === undefined || mailbox.size === 0) break;
       this.#deliver(mailbox.shift());
       if (this.#parked) break;
     }
-    const more = !this.#parked && this.#phase === RUNNING && (mailbox.size > 0 || this.#pendingStop !== undefined);
+    const more = !this.#parked && this.#phase === RUNNING &&
+      (this.#pendingStop !== undefined || (mailbox !== undefined && mailbox.size > 0));
     this.#scheduled = more;
     return more;
   }
@@ -528,7 +553,7 @@ export class ActorCell<M> implements ActorRef<M>, Runnable {
     this.#abort?.abort(reason);
     if (this.#timers !== undefined) for (const timer of this.#timers) timer.cancel();
     this.#ask?.fail(new ActorStoppedError(this.id, this.#ask.message, reason));
-    for (const item of this.#mailbox.drain()) {
+    for (const item of this.#mailbox?.drain() ?? []) {
       if (item instanceof Ask) item.fail(new ActorStoppedError(this.id, item.message, reason));
       else if (!(item instanceof ExitSignal || item instanceof DownSignal)) {
         this.#host.deadLetter(this.id, item, "not_alive");

@@ -11,6 +11,7 @@ import { EventStream, type SystemEvent } from "./events.ts";
 import type { ExitReason } from "./exit_reason.ts";
 import { Scheduler, type SchedulerOptions } from "./scheduler.ts";
 import { stopChild } from "./_stop_child.ts";
+import { LiveActors } from "./_live_actors.ts";
 import { Timers } from "./_timers.ts";
 
 /** Options of `new ActorSystem()`. */
@@ -39,8 +40,7 @@ export class ActorSystem implements AsyncDisposable {
   /** System events (`actor_started`, `child_restarted`, `dead_letter`, ...). */
   readonly events: EventStream<SystemEvent> = new EventStream();
   #names = new Map<string, ActorRef<unknown>>();
-  #live = new Set<ActorCell<unknown>>();
-  #roots = new Set<ActorCell<unknown>>();
+  #live = new LiveActors();
   #shutdownTimeoutMs: number;
   #host: Host;
   #shuttingDown: Promise<void> | undefined;
@@ -57,12 +57,11 @@ export class ActorSystem implements AsyncDisposable {
     const events = this.events;
     const names = this.#names;
     const live = this.#live;
-    const roots = this.#roots;
     this.#host = {
       scheduler: new Scheduler(options),
       timers: new Timers(),
       events,
-      nextId: () => `<${++ids}>`,
+      nextId: () => ++ids,
       register(name, ref) {
         if (names.has(name)) {
           throw new TypeError(`Cannot spawn as 'name' is already registered: current value is "${name}"`);
@@ -71,12 +70,10 @@ export class ActorSystem implements AsyncDisposable {
       },
       spawned(cell) {
         live.add(cell);
-        if (cell.parent === undefined) roots.add(cell);
         if (events.observed) events.publish({ type: "actor_started", actor: cell.id, name: cell.name });
       },
       exited(cell, reason: ExitReason) {
         live.delete(cell);
-        roots.delete(cell);
         if (cell.name !== undefined && names.get(cell.name) === cell.ref) names.delete(cell.name);
         if (events.observed) events.publish({ type: "actor_exited", actor: cell.id, name: cell.name, reason });
       },
@@ -112,10 +109,10 @@ export class ActorSystem implements AsyncDisposable {
   }
 
   async #shutdown(): Promise<void> {
-    for (const root of [...this.#roots].reverse()) {
+    for (const root of this.#live.toArray().filter((cell) => cell.parent === undefined).reverse()) {
       await stopChild(root.ref, root.type === "supervisor" ? "infinity" : this.#shutdownTimeoutMs);
     }
-    await Promise.all([...this.#live].map((cell) => stopChild(cell.ref, this.#shutdownTimeoutMs)));
+    await Promise.all(this.#live.toArray().map((cell) => stopChild(cell.ref, this.#shutdownTimeoutMs)));
   }
 
   /** Same as `shutdown()`, for `await using`. */
