@@ -427,17 +427,16 @@ export class ActorCell<M> implements ActorRef<M>, Runnable {
   runSlice(budget: number): boolean {
     if (this.#phase === INIT && !this.#runInit()) return this.#scheduled = false;
     const mailbox = this.#mailbox;
-    while (budget-- > 0 && this.#phase === RUNNING) {
-      if (this.#pendingStop !== undefined) {
-        this.#beginStop(this.#pendingStop);
-        break;
+    if (mailbox !== undefined) {
+      const behavior = this.behavior;
+      const ctx = this.context;
+      while (budget-- > 0 && this.#phase === RUNNING && this.#pendingStop === undefined && mailbox.size > 0) {
+        this.#deliver(behavior, ctx, mailbox.shift());
+        if (this.#parked) break;
       }
-      if (mailbox === undefined || mailbox.size === 0) break;
-      this.#deliver(mailbox.shift());
-      if (this.#parked) break;
     }
-    const more = !this.#parked && this.#phase === RUNNING &&
-      (this.#pendingStop !== undefined || (mailbox !== undefined && mailbox.size > 0));
+    if (this.#pendingStop !== undefined && this.#phase === RUNNING && !this.#parked) this.#beginStop(this.#pendingStop);
+    const more = !this.#parked && this.#phase === RUNNING && mailbox !== undefined && mailbox.size > 0;
     this.#scheduled = more;
     return more;
   }
@@ -479,7 +478,7 @@ export class ActorCell<M> implements ActorRef<M>, Runnable {
     if (waiters !== undefined) for (const fn of waiters) fn(undefined);
   }
 
-  #deliver(item: unknown): void {
+  #deliver(behavior: Behavior<any, M>, ctx: Context<M>, item: unknown): void {
     let message = item;
     if (item instanceof Ask) {
       if (item.replied) return; // timed out or aborted while queued
@@ -488,7 +487,7 @@ export class ActorCell<M> implements ActorRef<M>, Runnable {
     }
     let next: unknown;
     try {
-      next = this.behavior.receive(this.#state, message as M, this.context);
+      next = behavior.receive(this.#state, message as M, ctx);
     } catch (error) {
       return this.#crash(error);
     }

@@ -1,7 +1,18 @@
+const MAX_SEGMENT = 1024;
+
+class Segment<T> {
+  readonly items: (T | undefined)[];
+  next: Segment<T> | undefined;
+  constructor(capacity: number) {
+    this.items = new Array(capacity);
+  }
+}
+
 /**
- * A per-actor FIFO queue: a growable ring buffer (power-of-two capacity) that
- * never shrinks below its initial size. `push` and `shift` are O(1) amortised and
- * allocate nothing except when the buffer doubles.
+ * A per-actor FIFO queue: a chain of array segments (the first `initialCapacity`
+ * slots, then doubling up to 1024 per segment). `push` and `shift` are O(1) and
+ * never copy: a backlog grows by adding segments and shrinks as they are consumed,
+ * and an actor that keeps up reuses its first segment forever.
  *
  * @example
  * ```ts
@@ -12,15 +23,15 @@
  * ```
  */
 export class Mailbox<T> {
-  #items: (T | undefined)[];
-  #head = 0;
+  #head: Segment<T>;
+  #tail: Segment<T>;
+  #headIndex = 0;
+  #tailIndex = 0;
   #size = 0;
 
-  /** @param initialCapacity slots allocated up front, rounded up to a power of two. @default 4 */
+  /** @param initialCapacity slots of the first segment. @default 4 */
   constructor(initialCapacity = 4) {
-    let capacity = 1;
-    while (capacity < initialCapacity) capacity <<= 1;
-    this.#items = new Array(capacity);
+    this.#head = this.#tail = new Segment(Math.max(1, Math.min(initialCapacity, MAX_SEGMENT)));
   }
 
   /** Number of queued messages. */
@@ -30,23 +41,27 @@ export class Mailbox<T> {
 
   /** Appends a message at the tail. */
   push(item: T): void {
-    const items = this.#items;
-    if (this.#size === items.length) {
-      this.#grow();
-      return this.push(item);
+    let tail = this.#tail;
+    if (this.#tailIndex === tail.items.length) {
+      tail = tail.next = new Segment(Math.min(tail.items.length * 2, MAX_SEGMENT));
+      this.#tail = tail;
+      this.#tailIndex = 0;
     }
-    items[(this.#head + this.#size) & (items.length - 1)] = item;
+    tail.items[this.#tailIndex++] = item;
     this.#size++;
   }
 
   /** Removes and returns the head message, `undefined` when empty. */
   shift(): T | undefined {
     if (this.#size === 0) return undefined;
-    const items = this.#items;
-    const item = items[this.#head];
-    items[this.#head] = undefined;
-    this.#head = (this.#head + 1) & (items.length - 1);
-    this.#size--;
+    let head = this.#head;
+    if (this.#headIndex === head.items.length) {
+      head = this.#head = head.next!;
+      this.#headIndex = 0;
+    }
+    const item = head.items[this.#headIndex];
+    head.items[this.#headIndex++] = undefined;
+    if (--this.#size === 0) this.#headIndex = this.#tailIndex = 0; // head === tail here: reuse it
     return item;
   }
 
@@ -55,13 +70,5 @@ export class Mailbox<T> {
     const out: T[] = [];
     while (this.#size > 0) out.push(this.shift() as T);
     return out;
-  }
-
-  #grow(): void {
-    const old = this.#items;
-    const items = new Array<T | undefined>(old.length * 2);
-    for (let i = 0; i < this.#size; i++) items[i] = old[(this.#head + i) & (old.length - 1)];
-    this.#items = items;
-    this.#head = 0;
   }
 }

@@ -1,0 +1,94 @@
+import { ActorSystem, type Behavior, Mailbox } from "../mod.ts";
+import { bench, size } from "./_harness.ts";
+import { contenders } from "./_contenders.ts";
+
+const COUNT = size(1_000_000, 100);
+const HOPS = size(100_000, 100);
+
+for (const c of contenders) {
+  bench({
+    name: `${c.prefix}counting${c.suffix}`,
+    group: "counting",
+    baseline: c.suffix === "_ring_buffer",
+    ops: COUNT,
+    unit: "msg",
+    fn: () => c.counting(COUNT),
+  });
+}
+
+for (const c of contenders) {
+  bench({
+    name: `${c.prefix}ping_pong${c.suffix}`,
+    group: "ping_pong",
+    baseline: c.suffix === "_ring_buffer",
+    ops: HOPS,
+    unit: "hop",
+    fn: () => c.pingPong(HOPS),
+  });
+}
+
+const echo: Behavior<undefined, number> = { receive: (s, m, ctx) => (ctx.reply(m), s) };
+const askSystem = new ActorSystem();
+const echoRef = askSystem.spawn(echo);
+const ASKS = size(1000, 10);
+
+bench({
+  name: "messaging/ask_round_trip",
+  group: "ask",
+  ops: ASKS,
+  unit: "ask",
+  async fn() {
+    for (let i = 0; i < ASKS; i++) await echoRef.ask(i);
+  },
+});
+
+const BATCH = 1000;
+let batchDone: () => void = () => {};
+const batchRef = askSystem.spawn<number>({ receive: (s, m) => (m === BATCH && batchDone(), s) });
+
+bench({
+  name: "messaging/tell_batch_1000",
+  group: "tell",
+  ops: BATCH,
+  unit: "msg",
+  fn() {
+    const { promise, resolve } = Promise.withResolvers<void>();
+    batchDone = resolve;
+    for (let i = 1; i <= BATCH; i++) batchRef.send(i);
+    return promise;
+  },
+});
+
+for (const fanout of [10, 100]) {
+  let remaining = 0;
+  let allDone: () => void = () => {};
+  const listeners = Array.from({ length: fanout }, () =>
+    askSystem.spawn<number>({ receive: (s) => (--remaining === 0 && allDone(), s) }));
+  bench({
+    name: `messaging/broadcast_${fanout}`,
+    group: "broadcast",
+    ops: fanout,
+    unit: "msg",
+    fn() {
+      const { promise, resolve } = Promise.withResolvers<void>();
+      remaining = fanout;
+      allDone = resolve;
+      for (const listener of listeners) listener.send(1);
+      return promise;
+    },
+  });
+}
+
+const mailbox = new Mailbox<number>();
+const PAIRS = 1000;
+bench({
+  name: "messaging/mailbox_enqueue_dequeue",
+  group: "mailbox",
+  ops: PAIRS,
+  unit: "pair",
+  sync: true,
+  fn() {
+    for (let i = 0; i < PAIRS; i++) mailbox.push(i);
+    for (let i = 0; i < PAIRS; i++) mailbox.shift();
+  },
+});
