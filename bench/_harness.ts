@@ -57,6 +57,17 @@ export function probe(p: Probe): void {
   probes.push(p);
 }
 
+const exitHooks: (() => void)[] = [];
+
+/**
+ * Runs `hook` synchronously when the process exits, however the run ends (`deno
+ * bench` offers no after-all hook): benches that start OS processes kill them here.
+ */
+export function atExit(hook: () => void): void {
+  if (exitHooks.length === 0) process.on("exit", () => exitHooks.forEach((h) => h()));
+  exitHooks.push(hook);
+}
+
 /** "bun 1.4.5" or "deno 2.9.5". */
 export function runtimeLabel(): string {
   const { name, version } = runtimeInfo();

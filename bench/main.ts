@@ -54,7 +54,8 @@ if (SMOKE) {
   }
 }
 
-for (const p of probes.filter((x) => filter.test(x.name))) {
+const selectedProbes = probes.filter((x) => filter.test(x.name));
+for (const p of selectedProbes) {
   const value = await p.measure();
   results.probes[p.name] = { value, unit: p.unit };
   console.log(`${SMOKE ? "ok " : ""}${p.name}: ${value.toFixed(2)} ${p.unit}`);
@@ -62,5 +63,5 @@ for (const p of probes.filter((x) => filter.test(x.name))) {
 
 if (!SMOKE && !values.probes) printReport(results);
 if (values.json) writeFileSync(values.json, `${JSON.stringify(results, null, 2)}\n`);
-if (SMOKE) console.log(`${selected.length + probes.length} passed, 0 failed`);
+if (SMOKE) console.log(`${selected.length + selectedProbes.length} passed, 0 failed`);
 process.exit(0);
