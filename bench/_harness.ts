@@ -29,7 +29,7 @@ export interface Probe {
   measure: () => Promise<number>;
 }
 
-/** True when `BENCH_SMOKE=1`: tiny sizes, every case run once (CI keeps them running). */
+/** True when `BENCH_SMOKE=1`: tiny sizes, every case run once (CI keeps them running; never timed). */
 export const SMOKE: boolean = process.env.BENCH_SMOKE === "1";
 
 /** `full` normally, `smoke` in smoke mode. */
@@ -42,13 +42,14 @@ export const probes: Probe[] = [];
 
 const deno = (globalThis as { Deno?: { bench(options: object): void } }).Deno;
 
-/** Registers a case (and, under Deno, hands it to Deno.bench). */
+/** Registers a case (and, under Deno, hands it to Deno.bench: a no-op outside `deno bench`). */
 export function bench(c: BenchCase): void {
   cases.push(c);
-  if (deno !== undefined && !SMOKE) {
+  if (deno !== undefined) {
     // Deno.bench awaits only functions declared async, not ones returning a promise.
     const fn = c.sync ? c.fn : async () => await c.fn();
-    deno.bench({ name: c.name, group: c.group, baseline: c.baseline ?? false, fn });
+    const once = SMOKE ? { n: 1, warmup: 0 } : {};
+    deno.bench({ name: c.name, group: c.group, baseline: c.baseline ?? false, fn, ...once });
   }
 }
 

@@ -3,18 +3,12 @@ import { once } from "node:events";
 import process from "node:process";
 import { setTimeout as sleep } from "node:timers/promises";
 import { execa } from "execa";
-import { ActorSystem, type SupervisorRef, supervisor } from "../mod.ts";
+import { ActorSystem, supervisor } from "../mod.ts";
 import { osProcess } from "../osl/mod.ts";
 import { atExit, bench, collectGarbage, probe, size } from "./_harness.ts";
 import { nativeSpawn } from "./_native_spawn.ts";
 
 const system = new ActorSystem();
-const running = new Set<number>(); // process groups of supervised children still alive
-system.events.subscribe((e) => {
-  if ((e.type === "child_started" || e.type === "child_restarted") && e.pid !== undefined) running.add(e.pid);
-  if (e.type === "child_exited" && e.pid !== undefined) running.delete(e.pid);
-});
-atExit(() => running.forEach((pid) => killQuietly(-pid)));
 
 function killQuietly(pid: number): void {
   try {
@@ -66,12 +60,15 @@ bench({
 });
 
 // Restart latency: an outside SIGKILL to the replacement process running.
-const restartSup: SupervisorRef = system.spawn(supervisor({
+const restartSup = system.spawn(supervisor({
   strategy: "one_for_one",
   intensity: 1e9,
   period: 1,
   children: [{ id: "sleep", start: osProcess({ command: "sleep", args: ["600"] }) }],
 }));
+// Deno may run exit hooks before its last bench ends: killing the supervisor (not its
+// child, which it would restart) takes the child down at once through the link.
+atExit(() => void restartSup.stop("killed"));
 let restartedPid: ((pid: number) => void) | undefined;
 system.events.subscribe((e) => e.type === "child_restarted" && e.supervisor === restartSup.id && restartedPid?.(e.pid!));
 let currentPid: number | undefined;
@@ -93,15 +90,20 @@ bench({
 function rawLoop(start: () => { pid: number; exited: Promise<unknown> }) {
   let child = start();
   let replaced: ((pid: number) => void) | undefined;
+  let closed = false;
   const watch = () => {
     void child.exited.then(() => {
+      if (closed) return;
       child = start();
       watch();
       replaced?.(child.pid);
     });
   };
   watch();
-  atExit(() => killQuietly(child.pid));
+  atExit(() => {
+    closed = true;
+    killQuietly(child.pid);
+  });
   return async () => {
     const { promise, resolve } = Promise.withResolvers<number>();
     replaced = resolve;

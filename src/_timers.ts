@@ -18,12 +18,15 @@ class Entry implements TimerEntry {
  * cancelling are O(1) in the common case (deadlines arriving in order) and never
  * touch the OS timer on cancel: a thousand asks in flight cost one timer, and an
  * answered ask costs no clearTimeout. With nothing pending the timer is unref'd,
- * so it never keeps the process alive on its own.
+ * so it never keeps the process alive on its own; the unref waits for a microtask,
+ * so a caller that asks again at once (a loop of asks) never toggles it.
  */
 export class Timers {
   #buckets = new Map<number, Set<Entry>>();
   #deadlines: number[] = []; // sorted ascending, one per bucket
   #pending = 0;
+  #referenced = false;
+  #unrefQueued = false;
   #armedFor = Infinity;
   #handle: ReturnType<typeof setTimeout> | undefined;
 
@@ -38,15 +41,29 @@ export class Timers {
     }
     const entry = new Entry(this, bucket, fn);
     bucket.add(entry);
-    if (++this.#pending === 1) this.#handle?.ref();
+    if (++this.#pending === 1 && !this.#referenced && this.#handle !== undefined) {
+      this.#handle.ref();
+      this.#referenced = true;
+    }
     if (deadline < this.#armedFor) this.#arm(deadline);
     return entry;
   }
 
   /** Called by an entry that was cancelled while pending. */
   released(): void {
-    if (--this.#pending === 0) this.#handle?.unref();
+    if (--this.#pending === 0 && !this.#unrefQueued) {
+      this.#unrefQueued = true;
+      queueMicrotask(this.#unrefIfIdle);
+    }
   }
+
+  #unrefIfIdle = (): void => {
+    this.#unrefQueued = false;
+    if (this.#pending === 0 && this.#referenced && this.#handle !== undefined) {
+      this.#handle.unref();
+      this.#referenced = false;
+    }
+  };
 
   #insertDeadline(deadline: number): void {
     const list = this.#deadlines;
@@ -59,7 +76,8 @@ export class Timers {
     if (this.#handle !== undefined) clearTimeout(this.#handle);
     this.#armedFor = deadline;
     this.#handle = setTimeout(this.#fire, Math.max(0, deadline - performance.now()));
-    if (this.#pending === 0) this.#handle.unref();
+    this.#referenced = this.#pending > 0;
+    if (!this.#referenced) this.#handle.unref();
   }
 
   #fire = (): void => {

@@ -191,15 +191,16 @@ class Ask {
     this.onAbort = () => this.fail(signal.reason);
     signal.addEventListener("abort", this.onAbort, { once: true });
   }
-  settle(): boolean {
-    if (this.replied) return false;
+  /** Settles once: resolves or rejects first, then releases the timer and listener. */
+  settle(outcome: () => void): void {
+    if (this.replied) return;
     this.replied = true;
+    outcome();
     this.timer?.cancel();
     if (this.onAbort !== undefined) this.signal!.removeEventListener("abort", this.onAbort);
-    return true;
   }
   fail(error: unknown): void {
-    if (this.settle()) this.reject(error);
+    this.settle(() => this.reject(error));
   }
 }
 
@@ -371,7 +372,7 @@ export class ActorCell<M> implements ActorRef<M>, Runnable {
   reply(value: unknown): void {
     const ask = this.#ask;
     if (ask === undefined) throw new TypeError("Cannot reply: the current message was sent with send(), not ask()");
-    if (ask.settle()) ask.resolve(value);
+    ask.settle(() => ask.resolve(value));
   }
 
   addTimer(entry: TimerEntry): void {
