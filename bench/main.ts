@@ -57,6 +57,7 @@ if (SMOKE) {
 const selectedProbes = probes.filter((x) => filter.test(x.name));
 for (const p of selectedProbes) {
   const value = await p.measure();
+  if (Number.isNaN(value)) continue; // not measurable on this runtime or in smoke mode
   results.probes[p.name] = { value, unit: p.unit };
   console.log(`${SMOKE ? "ok " : ""}${p.name}: ${value.toFixed(2)} ${p.unit}`);
 }

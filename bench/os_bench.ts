@@ -1,11 +1,13 @@
 import { spawn as spawnChild } from "node:child_process";
 import { once } from "node:events";
 import process from "node:process";
+import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
 import { execa } from "execa";
 import { ActorSystem, supervisor } from "../mod.ts";
 import { osProcess } from "../osl/mod.ts";
-import { atExit, bench, collectGarbage, probe, size } from "./_harness.ts";
+import { runtimeInfo } from "../osl/_runtime.ts";
+import { atExit, bench, collectGarbage, probe, size, SMOKE } from "./_harness.ts";
 import { nativeSpawn } from "./_native_spawn.ts";
 
 const system = new ActorSystem();
@@ -153,5 +155,23 @@ probe({
     const used = process.cpuUsage(before);
     await sampled.shutdown();
     return ((used.user + used.system) / 1000) / (performance.now() - started) * 100;
+  },
+});
+
+/**
+ * pm2's restart latency, the process manager users would pick instead: the median
+ * of SIGKILL to pm2's "online" event over 20 restarts, measured by
+ * bench/_pm2_restart.ts in a Bun subprocess (pm2 logs to stdout and fails under
+ * Deno without --unsafe-proto). Not in smoke runs, so CI never depends on pm2.
+ */
+probe({
+  name: "peer/restart_after_sigkill_pm2_ms",
+  unit: "ms",
+  async measure() {
+    if (SMOKE || runtimeInfo().name !== "bun") return Number.NaN;
+    const script = fileURLToPath(new URL("./_pm2_restart.ts", import.meta.url));
+    const { stdout } = await execa(process.execPath, [script], { reject: true, timeout: 120_000 });
+    // pm2 prefixes every console line, ours included, with "PM2 log: ".
+    return JSON.parse(stdout.match(/\{"medianMs":[^}]*\}/)![0]).medianMs;
   },
 });
