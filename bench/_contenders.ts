@@ -23,12 +23,12 @@ export interface Contender {
 
 const done = () => Promise.withResolvers<void>();
 
-/** A long-lived system for spawn cases, replaced every 100k actors so memory stays flat. */
+/** A long-lived system for spawn cases, replaced every 10k actors so the live heap stays small for later cases. */
 function rotating<S>(create: () => S, dispose: (s: S) => void = () => {}): (k: number) => S {
   let system = create();
   let spawned = 0;
   return (k) => {
-    if ((spawned += k) > 100_000) {
+    if ((spawned += k) > 10_000) {
       dispose(system);
       system = create();
       spawned = k;
@@ -145,7 +145,7 @@ export const xstateTransition: Contender = {
     return promise;
   },
   spawn(k) {
-    if (xstateSpawned.length > 100_000) xstateSpawned.length = 0;
+    if (xstateSpawned.length > 10_000) xstateSpawned.length = 0;
     for (let i = 0; i < k; i++) xstateSpawned.push(createActor(xstateIdle).start());
   },
 };
@@ -163,6 +163,7 @@ export const xstateMachine: Contender = {
 };
 
 const nactSystem = rotating(() => startNact(), (s) => stopNact(s));
+let nactNames = 0; // nact's random anonymous names collide after ~100k spawns
 
 export const nact: Contender = {
   prefix: "peer/",
@@ -187,7 +188,7 @@ export const nact: Contender = {
   },
   spawn(k) {
     const system = nactSystem(k);
-    for (let i = 0; i < k; i++) spawnStateless(system, () => {});
+    for (let i = 0; i < k; i++) spawnStateless(system, () => {}, `a${nactNames++}`);
   },
 };
 

@@ -20,8 +20,9 @@ function perSecond(nsPerOp: number): string {
 }
 
 /**
- * Prints one line per case: ns per op, ops per second, and for our cases the ratio
- * of the limit's per-op time to ours (share of the limit reached) and each peer's
+ * Prints one line per case: ns per op, ops per second, and for our cases, against
+ * the limits and peers of the same group (the same workload), the ratio of the
+ * limit's per-op time to ours (share of the limit reached) and of each peer's
  * per-op time to ours (how many times faster we are).
  */
 export function printReport(results: Results): void {
@@ -32,7 +33,7 @@ export function printReport(results: Results): void {
     const perOp = r.medianNs / r.ops;
     let line = `${name.padEnd(40)} ${formatNs(perOp).padStart(10)}/${r.unit.padEnd(6)} ${perSecond(perOp).padStart(7)}/s`;
     if (!name.startsWith("limit/") && !name.startsWith("peer/")) {
-      const related = entries.filter(([other]) => other !== name && workload(other) === workload(name) && /^(limit|peer)\//.test(other));
+      const related = entries.filter(([other, o]) => other !== name && o.group === r.group && /^(limit|peer)\//.test(other));
       const ratios = related.map(([other, o]) => {
         const ratio = (o.medianNs / o.ops) / perOp;
         return other.startsWith("limit/")

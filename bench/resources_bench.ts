@@ -1,5 +1,7 @@
 import process from "node:process";
 import { setTimeout as sleep } from "node:timers/promises";
+import { createActor, fromTransition } from "xstate";
+import { spawnStateless, start as startNact, stop as stopNact } from "nact";
 import { ActorSystem, type Behavior, Mailbox } from "../mod.ts";
 import { bench, collectGarbage, heapUsed, probe, size } from "./_harness.ts";
 
@@ -34,6 +36,25 @@ probe({
   },
 });
 
+const xstateIdle = fromTransition((s: number) => s, 0);
+probe({
+  name: "peer/bytes_per_idle_actor_xstate_transition",
+  unit: "B",
+  measure: () => bytesPer(COUNT, () => createActor(xstateIdle).start()),
+});
+
+probe({
+  name: "peer/bytes_per_idle_actor_nact",
+  unit: "B",
+  async measure() {
+    const system = startNact();
+    let n = 0;
+    const bytes = await bytesPer(COUNT, () => spawnStateless(system, () => {}, `a${n++}`));
+    stopNact(system);
+    return bytes;
+  },
+});
+
 probe({
   name: "resources/bytes_per_empty_mailbox",
   unit: "B",
@@ -58,10 +79,11 @@ probe({
   },
 });
 
-/** Percent of one core this process used over `ms`, after a GC and a pause. */
+/** Percent of one core this process used over `ms`, after a GC and a pause for earlier work to settle. */
 async function cpuPercentOver(ms: number): Promise<number> {
   collectGarbage();
-  await sleep(50);
+  await sleep(size(1000, 10));
+  collectGarbage();
   const before = process.cpuUsage();
   const started = performance.now();
   await sleep(ms);

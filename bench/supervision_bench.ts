@@ -34,7 +34,7 @@ for (const strategy of ["one_for_one", "one_for_all", "rest_for_one"] as const) 
   let target: { send(m: "crash"): void } | undefined;
   bench({
     name: `supervision/restart_${strategy}`,
-    group: "restart",
+    group: "actor_restart",
     ops: 1,
     unit: "restart",
     async fn() {
