@@ -24,19 +24,28 @@ export type {
   AskOptions,
   Behavior,
   Instance,
+  MailboxOptions,
   SpawnOptions,
   Startable,
 } from "./src/actor.ts";
 export { DownSignal, ExitSignal, ForwardingRef } from "./src/actor.ts";
-export { ActorStoppedError, AskTimeoutError, ChildStartError, SupervisorError } from "./src/errors.ts";
+export { Broker } from "./src/broker.ts";
+export { ActorStoppedError, AskTimeoutError, ChildStartError, MailboxFullError, SupervisorError } from "./src/errors.ts";
 export type { SupervisorErrorReason } from "./src/errors.ts";
 export { EventStream } from "./src/events.ts";
-export type { Listener, ProcessSample, SystemEvent } from "./src/events.ts";
+export type { DeadLetterReason, Listener, ProcessSample, SystemEvent } from "./src/events.ts";
 export { formatExitReason, isNormalExit } from "./src/exit_reason.ts";
 export type { ExitReason } from "./src/exit_reason.ts";
 export { Mailbox } from "./src/mailbox.ts";
 export type { SchedulerOptions } from "./src/scheduler.ts";
 export { supervisor, SupervisorRef } from "./src/supervisor.ts";
-export type { ChildCounts, ChildInfo, ChildSpec, SupervisorMessage, SupervisorSpec } from "./src/supervisor.ts";
+export type {
+  ChildCounts,
+  ChildInfo,
+  ChildSpec,
+  ResolvedChildSpec,
+  SupervisorMessage,
+  SupervisorSpec,
+} from "./src/supervisor.ts";
 export { ActorSystem } from "./src/system.ts";
 export type { ActorSystemOptions } from "./src/system.ts";

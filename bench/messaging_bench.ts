@@ -1,4 +1,4 @@
-import { ActorSystem, type Behavior, Mailbox } from "../mod.ts";
+import { ActorSystem, type Behavior, Broker, Mailbox } from "../mod.ts";
 import { bench, size } from "./_harness.ts";
 import { contenders } from "./_contenders.ts";
 
@@ -90,5 +90,28 @@ bench({
   fn() {
     for (let i = 0; i < PAIRS; i++) mailbox.push(i);
     for (let i = 0; i < PAIRS; i++) mailbox.shift();
+  },
+});
+
+// Through the broker: one topic, 10 subscribers; ops counts deliveries.
+const broker = new Broker(askSystem);
+const PUBLISHES = size(10_000, 10);
+const SUBSCRIBERS = 10;
+let deliveriesLeft = 0;
+let deliveredAll: () => void = () => {};
+for (let i = 0; i < SUBSCRIBERS; i++) {
+  broker.subscribe("bench", askSystem.spawn<number>({ receive: (s) => (--deliveriesLeft === 0 && deliveredAll(), s) }));
+}
+bench({
+  name: "messaging/broker_publish",
+  group: "broker",
+  ops: PUBLISHES * SUBSCRIBERS,
+  unit: "msg",
+  fn() {
+    const { promise, resolve } = Promise.withResolvers<void>();
+    deliveriesLeft = PUBLISHES * SUBSCRIBERS;
+    deliveredAll = resolve;
+    for (let i = 0; i < PUBLISHES; i++) broker.publish("bench", i);
+    return promise;
   },
 });

@@ -1,4 +1,5 @@
-import type { Behavior, Startable } from "./actor.ts";
+import type { MailboxOptions } from "./actor.ts";
+import type { ResolvedChildSpec } from "./supervisor.ts";
 import type { Shutdown } from "./_stop_child.ts";
 
 export type Strategy = "one_for_one" | "one_for_all" | "rest_for_one" | "simple_one_for_one";
@@ -6,20 +7,11 @@ export type Restart = "permanent" | "transient" | "temporary";
 export type AutoShutdown = "never" | "any_significant" | "all_significant";
 export type ChildType = "worker" | "supervisor";
 
-/** A child spec with every default filled in. */
-export interface ResolvedChildSpec {
-  id: string;
-  start: Behavior<any, any> | Startable<any, any>;
-  restart: Restart;
-  shutdown: Shutdown;
-  type: ChildType;
-  significant: boolean;
-}
-
 const STRATEGIES: readonly Strategy[] = ["one_for_one", "one_for_all", "rest_for_one", "simple_one_for_one"];
 const RESTARTS: readonly Restart[] = ["permanent", "transient", "temporary"];
 const AUTO_SHUTDOWNS: readonly AutoShutdown[] = ["never", "any_significant", "all_significant"];
 const TYPES: readonly ChildType[] = ["worker", "supervisor"];
+const OVERFLOWS = ["drop_newest", "drop_oldest", "reject"] as const;
 
 function show(value: unknown): string {
   return typeof value === "string" ? `"${value}"` : typeof value === "function" ? "a function" : String(value);
@@ -70,7 +62,16 @@ export function resolveChildSpec(spec: unknown, field: string): ResolvedChildSpe
   if (significant && restart === "permanent") {
     throw invalid(`${field}.significant`, 'must be false for a "permanent" child (OTP refuses it)', s.significant);
   }
-  return { id: s.id, start: start as ResolvedChildSpec["start"], restart, shutdown, type, significant };
+  let mailbox: MailboxOptions | undefined;
+  if (s.mailbox !== undefined) {
+    const m = s.mailbox as Partial<MailboxOptions> | null;
+    if (!(Number.isInteger(m?.capacity) && m!.capacity! > 0)) {
+      throw invalid(`${field}.mailbox.capacity`, "must be a positive integer", m?.capacity, RangeError);
+    }
+    const overflow = oneOf(`${field}.mailbox.overflow`, m!.overflow, OVERFLOWS, "drop_newest");
+    mailbox = { capacity: m!.capacity!, overflow };
+  }
+  return { id: s.id, start: start as ResolvedChildSpec["start"], restart, shutdown, type, significant, mailbox };
 }
 
 /** A supervisor spec with every default filled in and every child validated. */

@@ -1,5 +1,5 @@
-import { ActorStoppedError, AskTimeoutError } from "./errors.ts";
-import type { SystemEvent } from "./events.ts";
+import { ActorStoppedError, AskTimeoutError, MailboxFullError } from "./errors.ts";
+import type { DeadLetterReason, SystemEvent } from "./events.ts";
 import type { EventStream } from "./events.ts";
 import type { ExitReason } from "./exit_reason.ts";
 import { Mailbox } from "./mailbox.ts";
@@ -50,10 +50,29 @@ export interface Startable<M, R extends ActorRef<M> = ActorRef<M>> {
   instantiate(ref: ActorRef<M>): Instance<M, R>;
 }
 
+/**
+ * A bounded mailbox: at most `capacity` queued messages; a message arriving at a full
+ * mailbox is handled by `overflow` and published as a `dead_letter` event with reason
+ * `"mailbox_full"`:
+ * - `"drop_newest"` drops the arriving message (`send` still returns true);
+ * - `"drop_oldest"` drops the oldest queued message and queues the new one (when the
+ *   oldest is an exit or down signal, which is never dropped, the new one is dropped);
+ * - `"reject"` drops the arriving message and `send` returns false.
+ * An ask that is dropped rejects with `MailboxFullError`. Exit and down signals are
+ * never dropped and do not count against the capacity.
+ * @default overflow "drop_newest"
+ */
+export interface MailboxOptions {
+  capacity: number;
+  overflow?: "drop_newest" | "drop_oldest" | "reject";
+}
+
 /** Options of `ActorSystem.spawn` and `ActorContext.spawn`. */
 export interface SpawnOptions {
   /** A name registered in the system (`whereis`); taken names throw. Released on exit. */
   name?: string;
+  /** Bound the mailbox (default: unbounded). @throws {RangeError | TypeError} when invalid */
+  mailbox?: MailboxOptions;
 }
 
 /** Options of `ActorRef.ask`. */
@@ -67,8 +86,10 @@ export interface AskOptions {
 /**
  * The handle to an actor. Cheap to copy, safe to keep after the actor exits.
  *
- * - `send(message)` enqueues; to a dead actor it publishes a `dead_letter` event and
- *   does not throw (OTP's `!`).
+ * - `send(message)` enqueues and returns true; to a dead actor it publishes a
+ *   `dead_letter` event, does not throw and returns false (OTP's `!`). A bounded
+ *   mailbox's `"reject"` rule also returns false (see `MailboxOptions`).
+ * - `mailboxSize`: messages waiting, for monitoring.
  * - `ask(message, options)` resolves with the value the actor passes to
  *   `ctx.reply` (OTP's `gen_server:call`); rejects with `AskTimeoutError` after
  *   `timeoutMs`, with `ActorStoppedError` if the actor is or goes down first.
@@ -79,7 +100,8 @@ export interface ActorRef<M> {
   readonly id: string;
   readonly name?: string;
   readonly alive: boolean;
-  send(message: M): void;
+  readonly mailboxSize: number;
+  send(message: M): boolean;
   ask<R>(message: M, options?: AskOptions): Promise<R>;
   stop(reason?: ExitReason): Promise<void>;
 }
@@ -114,8 +136,9 @@ export class DownSignal {
  * - `link` / `unlink`: bidirectional; an abnormal exit (any reason but `"normal"`)
  *   kills linked actors that do not trap exits; trapping ones get an `ExitSignal`.
  * - `monitor` / `demonitor`: one `DownSignal` when the target exits.
- * - `sendAfter(ref, message, ms)` returns a cancel function; pending timers are
- *   cancelled when this actor exits (OTP's `erlang:send_after`).
+ * - `sendAfter(ref, message, ms)` and `sendInterval(ref, message, ms)` return a
+ *   cancel function; pending timers are cancelled when this actor exits (OTP's
+ *   `erlang:send_after/3` and `timer:send_interval/3`). @throws {RangeError} bad `ms`.
  * - `signal` aborts when this actor exits, for whatever reason (even `"killed"`).
  * - `stop(reason)` stops this actor once the current callback returns.
  */
@@ -135,6 +158,7 @@ export interface ActorContext<M> {
   monitor(ref: ActorRef<unknown>): symbol;
   demonitor(monitor: symbol): void;
   sendAfter<N>(ref: ActorRef<N>, message: N, ms: number): () => void;
+  sendInterval<N>(ref: ActorRef<N>, message: N, ms: number): () => void;
   stop(reason?: ExitReason): void;
 }
 
@@ -147,7 +171,7 @@ export interface Host {
   register(name: string, ref: ActorRef<unknown>): void;
   spawned(cell: ActorCell<any>): void;
   exited(cell: ActorCell<any>, reason: ExitReason): void;
-  deadLetter(actor: string, message: unknown, reason: "not_alive" | "mailbox_dropped"): void;
+  deadLetter(actor: string, message: unknown, reason: DeadLetterReason): void;
 }
 
 /**
@@ -165,8 +189,11 @@ export class ForwardingRef<M> implements ActorRef<M> {
   get alive(): boolean {
     return this.target.alive;
   }
-  send(message: M): void {
-    this.target.send(message);
+  get mailboxSize(): number {
+    return this.target.mailboxSize;
+  }
+  send(message: M): boolean {
+    return this.target.send(message);
   }
   ask<R>(message: M, options?: AskOptions): Promise<R> {
     return this.target.ask<R>(message, options);
@@ -237,6 +264,8 @@ export class ActorCell<M> implements ActorRef<M>, Runnable {
   #n: number;
   #state: unknown = undefined;
   #mailbox: Mailbox<unknown> | undefined;
+  #bounds: Required<MailboxOptions> | undefined;
+  #signals = 0; // exit/down signals queued in a bounded mailbox (they do not count)
   #phase: number = INIT;
   #scheduled = false;
   #parked = false;
@@ -252,8 +281,14 @@ export class ActorCell<M> implements ActorRef<M>, Runnable {
   #onStart: ((error: unknown) => void)[] | undefined;
   trapExits = false;
 
-  constructor(host: Host, parent: ActorCell<unknown> | undefined, name: string | undefined) {
+  constructor(
+    host: Host,
+    parent: ActorCell<unknown> | undefined,
+    name: string | undefined,
+    bounds: Required<MailboxOptions> | undefined,
+  ) {
     this.#host = host;
+    this.#bounds = bounds;
     this.#n = host.nextId();
     this.name = name;
     this.parent = parent;
@@ -290,9 +325,34 @@ export class ActorCell<M> implements ActorRef<M>, Runnable {
     this.#wake();
   }
 
-  send(message: M): void {
-    if (this.#phase === DEAD) return this.#host.deadLetter(this.id, message, "not_alive");
+  send(message: M): boolean {
+    if (this.#phase === DEAD) {
+      this.#host.deadLetter(this.id, message, "not_alive");
+      return false;
+    }
+    if (this.#bounds !== undefined && this.#full()) return this.#overflow(message);
     this.#push(message);
+    return true;
+  }
+
+  #full(): boolean {
+    return this.#mailbox !== undefined && this.#mailbox.size - this.#signals >= this.#bounds!.capacity;
+  }
+
+  /** Applies the overflow rule to `item` arriving at a full mailbox; true if it was queued. */
+  #overflow(item: unknown): boolean {
+    const { overflow, capacity } = this.#bounds!;
+    const mailbox = this.#mailbox!;
+    let dropped = item;
+    if (overflow === "drop_oldest" && !(mailbox.peek() instanceof ExitSignal || mailbox.peek() instanceof DownSignal)) {
+      dropped = mailbox.shift();
+      this.#push(item);
+    }
+    if (dropped instanceof Ask) {
+      dropped.fail(new MailboxFullError(this.id, dropped.message, capacity));
+      this.#host.deadLetter(this.id, dropped.message, "mailbox_full");
+    } else this.#host.deadLetter(this.id, dropped, "mailbox_full");
+    return dropped !== item || overflow !== "reject";
   }
 
   ask<R>(message: M, { timeoutMs = 5000, signal }: AskOptions = {}): Promise<R> {
@@ -314,7 +374,8 @@ export class ActorCell<M> implements ActorRef<M>, Runnable {
       ask.timer = this.#host.timers.schedule(timeoutMs, () => ask.fail(new AskTimeoutError(this.id, message, timeoutMs)));
     }
     if (signal !== undefined) ask.listen(signal);
-    this.#push(ask);
+    if (this.#bounds !== undefined && this.#full()) this.#overflow(ask);
+    else this.#push(ask);
     return promise;
   }
 
@@ -415,7 +476,9 @@ export class ActorCell<M> implements ActorRef<M>, Runnable {
 
   /** Queues an exit or down message; these are never dead letters. */
   deliverSignal(signal: ExitSignal | DownSignal): void {
-    if (this.#phase !== DEAD) this.#push(signal);
+    if (this.#phase === DEAD) return;
+    if (this.#bounds !== undefined) this.#signals++;
+    this.#push(signal);
   }
 
   #wake(): void {
@@ -481,6 +544,7 @@ export class ActorCell<M> implements ActorRef<M>, Runnable {
 
   #deliver(behavior: Behavior<any, M>, ctx: Context<M>, item: unknown): void {
     let message = item;
+    if (this.#bounds !== undefined && (item instanceof ExitSignal || item instanceof DownSignal)) this.#signals--;
     if (item instanceof Ask) {
       if (item.replied) return; // timed out or aborted while queued
       this.#ask = item;
@@ -629,13 +693,29 @@ class Context<M> implements ActorContext<M> {
     this.#monitoring?.delete(monitor);
   }
   sendAfter<N>(ref: ActorRef<N>, message: N, ms: number): () => void {
+    if (!(ms >= 0)) throw new RangeError(`Cannot sendAfter as 'ms' must be a non-negative number: current value is ${ms}`);
+    return this.#timer(ms, false, () => ref.send(message));
+  }
+  sendInterval<N>(ref: ActorRef<N>, message: N, ms: number): () => void {
+    if (!(ms > 0)) throw new RangeError(`Cannot sendInterval as 'ms' must be a positive number: current value is ${ms}`);
+    return this.#timer(ms, true, () => ref.send(message));
+  }
+  /** A timer owned by this actor (cancelled when it exits); returns the cancel function. */
+  #timer(ms: number, repeat: boolean, fire: () => void): () => void {
     const cell = this.#cell;
-    const entry = this.#host.timers.schedule(ms, () => {
-      cell.removeTimer(entry);
-      ref.send(message);
-    });
-    cell.addTimer(entry);
+    let entry: TimerEntry;
+    let cancelled = false;
+    const arm = () => {
+      entry = this.#host.timers.schedule(ms, () => {
+        cell.removeTimer(entry);
+        fire();
+        if (repeat && !cancelled) arm();
+      });
+      cell.addTimer(entry);
+    };
+    arm();
     return () => {
+      cancelled = true;
       entry.cancel();
       cell.removeTimer(entry);
     };
@@ -643,6 +723,22 @@ class Context<M> implements ActorContext<M> {
   stop(reason: ExitReason = "normal"): void {
     this.#cell.requestStop(reason);
   }
+}
+
+const OVERFLOWS = ["drop_newest", "drop_oldest", "reject"] as const;
+
+function resolveBounds(mailbox: MailboxOptions | undefined): Required<MailboxOptions> | undefined {
+  if (mailbox === undefined) return undefined;
+  const { capacity, overflow = "drop_newest" } = mailbox;
+  if (!(Number.isInteger(capacity) && capacity > 0)) {
+    throw new RangeError(`Cannot spawn as 'mailbox.capacity' must be a positive integer: current value is ${capacity}`);
+  }
+  if (!OVERFLOWS.includes(overflow)) {
+    throw new TypeError(
+      `Cannot spawn as 'mailbox.overflow' must be one of "drop_newest", "drop_oldest", "reject": current value is ${JSON.stringify(overflow)}`,
+    );
+  }
+  return { capacity, overflow };
 }
 
 /**
@@ -655,7 +751,7 @@ export function spawnActor<M, R extends ActorRef<M>>(
   options: SpawnOptions | undefined,
   parent: ActorCell<unknown> | undefined,
 ): R {
-  const cell = new ActorCell<M>(host, parent, options?.name);
+  const cell = new ActorCell<M>(host, parent, options?.name, resolveBounds(options?.mailbox));
   if ("instantiate" in start) {
     const instance = start.instantiate(cell);
     cell.behavior = instance.behavior;

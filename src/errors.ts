@@ -40,6 +40,23 @@ export class ActorStoppedError extends Error {
 }
 
 /**
+ * Thrown (as a rejection) by `ActorRef.ask` when the actor's bounded mailbox was full
+ * and its overflow rule dropped the ask. Carries the dropped message.
+ */
+export class MailboxFullError extends Error {
+  override name = "MailboxFullError";
+  /** The message that was dropped. */
+  readonly undelivered: unknown;
+  /** The mailbox's capacity, in messages. */
+  readonly capacity: number;
+  constructor(actorId: string, message: unknown, capacity: number) {
+    super(`Mailbox of actor ${actorId} is full (capacity ${capacity}): message dropped`);
+    this.undelivered = message;
+    this.capacity = capacity;
+  }
+}
+
+/**
  * A supervisor could not start one of its children. `childId` names the child
  * spec, `cause` is the child's failure (its init error or exit reason).
  * Mirrors OTP's `{shutdown, {failed_to_start_child, Id, Reason}}`.

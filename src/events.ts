@@ -11,6 +11,12 @@ export interface ProcessSample {
 }
 
 /**
+ * Why a message became a dead letter: its actor was not alive, its bounded mailbox
+ * was full (the overflow rule dropped it), or a broker topic had no subscriber.
+ */
+export type DeadLetterReason = "not_alive" | "mailbox_full" | "no_subscribers";
+
+/**
  * What an `ActorSystem` reports on `system.events`. Plain, JSON-friendly objects:
  * actors are named by id (`actor`, `supervisor`), children by their spec `childId`.
  * `reason` may hold an `Error` (in `{ error }`), which `JSON.stringify` needs help with.
@@ -23,7 +29,7 @@ export type SystemEvent =
   | { type: "child_restarted"; supervisor: string; childId: string; actor: string; restarts: number; pid?: number }
   | { type: "child_start_failed"; supervisor: string; childId: string; actor: string; error: unknown }
   | { type: "supervisor_shutdown"; supervisor: string; reason: "reached_max_restart_intensity" | "auto_shutdown" | "shutdown" }
-  | { type: "dead_letter"; actor: string; message: unknown; reason: "not_alive" | "mailbox_dropped" }
+  | { type: "dead_letter"; actor: string; message: unknown; reason: DeadLetterReason; topic?: string }
   | { type: "process_sample"; actor: string; pid: number; sample: ProcessSample };
 
 /** A subscriber; it must not throw (a throw is reported with `reportError`). */

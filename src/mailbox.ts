@@ -51,6 +51,13 @@ export class Mailbox<T> {
     this.#size++;
   }
 
+  /** The head message without removing it, `undefined` when empty. */
+  peek(): T | undefined {
+    if (this.#size === 0) return undefined;
+    const head = this.#headIndex === this.#head.items.length ? this.#head.next! : this.#head;
+    return head.items[this.#headIndex === this.#head.items.length ? 0 : this.#headIndex];
+  }
+
   /** Removes and returns the head message, `undefined` when empty. */
   shift(): T | undefined {
     if (this.#size === 0) return undefined;

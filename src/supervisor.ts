@@ -3,6 +3,7 @@ import {
   type ActorRef,
   type Behavior,
   cellOf,
+  type MailboxOptions,
   ExitSignal,
   ForwardingRef,
   type Startable,
@@ -13,7 +14,6 @@ import { type ExitReason, isNormalExit } from "./exit_reason.ts";
 import {
   type AutoShutdown,
   type ChildType,
-  type ResolvedChildSpec,
   type ResolvedSupervisorSpec,
   resolveChildSpec,
   resolveSupervisorSpec,
@@ -32,6 +32,7 @@ import { type Shutdown, stopChild } from "./_stop_child.ts";
  * - `type`: @default the Startable's type, else `"worker"`
  * - `significant`: its own exit may trigger the supervisor's `autoShutdown`; only
  *   for transient and temporary children. @default false
+ * - `mailbox`: bound the child's mailbox (`MailboxOptions`). @default unbounded
  */
 export interface ChildSpec {
   id: string;
@@ -40,7 +41,11 @@ export interface ChildSpec {
   shutdown?: Shutdown;
   type?: ChildType;
   significant?: boolean;
+  mailbox?: MailboxOptions;
 }
+
+/** A child spec as the supervisor holds it: every default filled in. */
+export type ResolvedChildSpec = ChildSpec & Required<Pick<ChildSpec, "restart" | "shutdown" | "type" | "significant">>;
 
 /**
  * A supervisor's flags and children (OTP's `sup_flags()` plus the child list).
@@ -88,7 +93,8 @@ type Request =
   | { type: "start_child"; spec: ResolvedChildSpec }
   | { type: "terminate_child"; id: string }
   | { type: "restart_child"; id: string }
-  | { type: "delete_child"; id: string };
+  | { type: "delete_child"; id: string }
+  | { type: "get_childspec"; id: string };
 
 /** Messages a supervisor understands; use the `SupervisorRef` methods rather than these. */
 export type SupervisorMessage = Request | ExitSignal | RetryRestart;
@@ -141,6 +147,10 @@ export class SupervisorRef extends ForwardingRef<SupervisorMessage> {
   deleteChild(id: string): Promise<void> {
     return this.#call({ type: "delete_child", id });
   }
+  /** The child's spec with defaults filled in (`get_childspec/2`). @throws {SupervisorError} `not_found` */
+  getChildSpec(id: string): Promise<ResolvedChildSpec> {
+    return this.#call({ type: "get_childspec", id });
+  }
   /** Every child in start order (`which_children/1`). */
   whichChildren(): Promise<ChildInfo[]> {
     return this.#call({ type: "which_children" });
@@ -188,7 +198,7 @@ function supervisorBehavior(spec: ResolvedSupervisorSpec): Behavior<State, Super
 
   /** Starts `child`; publishes child_started unless it is a restart (which publishes child_restarted). */
   async function spawnChild(child: Child, restarting = false): Promise<void> {
-    const ref = ctx.spawn(child.spec.start);
+    const ref = ctx.spawn(child.spec.start, child.spec.mailbox && { mailbox: child.spec.mailbox });
     child.ref = ref;
     child.status = "running";
     try {
@@ -334,6 +344,10 @@ function supervisorBehavior(spec: ResolvedSupervisorSpec): Behavior<State, Super
         await terminate(child);
         if (child.spec.restart === "temporary") state.children = state.children.filter((c) => c !== child);
         return { ok: undefined };
+      }
+      case "get_childspec": {
+        const child = find(request.id);
+        return child ? { ok: { ...child.spec } } : { error: "not_found" };
       }
       case "restart_child":
       case "delete_child": {

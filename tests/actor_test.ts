@@ -229,6 +229,44 @@ test("sendAfter delivers later and is cancelled when its owner exits", async () 
   assert.deepEqual(got, ["soon"]);
 });
 
+test("sendInterval delivers repeatedly until cancelled", async () => {
+  await using system = new ActorSystem();
+  let ticks = 0;
+  const { promise: threeTicks, resolve } = Promise.withResolvers<void>();
+  const sink = system.spawn<"tick">({ receive: (s) => (++ticks === 3 && resolve(), s) });
+  let cancel: (() => void) | undefined;
+  const owner = system.spawn<"arm">({ receive: (s, _m, ctx) => ((cancel = ctx.sendInterval(sink, "tick", 5)), s) });
+  owner.send("arm");
+  await threeTicks;
+  cancel!();
+  const after = ticks;
+  await new Promise((r) => setTimeout(r, 50)); // several periods: no tick may arrive
+  assert.equal(ticks, after);
+});
+
+test("sendAfter and sendInterval refuse a bad period, naming it", async () => {
+  await using system = new ActorSystem();
+  const errors: string[] = [];
+  const probe = system.spawn<"try" | "get">({
+    receive(s, m, ctx) {
+      if (m === "get") return ctx.reply(errors), s;
+      for (const arm of [() => ctx.sendInterval(ctx.self, "get", 0), () => ctx.sendAfter(ctx.self, "get", -1)]) {
+        try {
+          arm();
+        } catch (error) {
+          errors.push((error as Error).message);
+        }
+      }
+      return s;
+    },
+  });
+  probe.send("try");
+  assert.deepEqual(await probe.ask("get"), [
+    "Cannot sendInterval as 'ms' must be a positive number: current value is 0",
+    "Cannot sendAfter as 'ms' must be a non-negative number: current value is -1",
+  ]);
+});
+
 test("shutdown stops root actors in reverse start order", async () => {
   const system = new ActorSystem();
   const order: string[] = [];

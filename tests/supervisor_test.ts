@@ -209,6 +209,8 @@ test("startChild, terminateChild, restartChild and deleteChild return OTP's erro
   const sup = system.spawn(supervisor({ strategy: "one_for_one", children: [] }));
   const ref = await sup.startChild({ id: "x", start: worker("x") });
   assert.equal(await ref.ask("get"), 0);
+  const spec = await sup.getChildSpec("x");
+  assert.deepEqual([spec.id, spec.restart, spec.shutdown, spec.type, spec.significant], ["x", "permanent", 5000, "worker", false]);
   const reason = (p: Promise<unknown>) => p.then(() => "ok", (e: SupervisorError) => e.reason);
   assert.equal(await reason(sup.startChild({ id: "x", start: worker("x") })), "already_started");
   assert.equal(await reason(sup.restartChild("x")), "running");
@@ -222,6 +224,7 @@ test("startChild, terminateChild, restartChild and deleteChild return OTP's erro
   await sup.deleteChild("x");
   assert.equal(await reason(sup.deleteChild("x")), "not_found");
   assert.equal(await reason(sup.terminateChild("nope")), "not_found");
+  assert.equal(await reason(sup.getChildSpec("nope")), "not_found");
   assert.deepEqual(await sup.whichChildren(), []);
 });
 
