@@ -30,6 +30,8 @@ export type {
 } from "./src/actor.ts";
 export { DownSignal, ExitSignal, ForwardingRef } from "./src/actor.ts";
 export { Broker } from "./src/broker.ts";
+export { ManualClock, realClock } from "./src/clock.ts";
+export type { Clock, TimerHandle } from "./src/clock.ts";
 export { ActorStoppedError, AskTimeoutError, ChildStartError, MailboxFullError, SupervisorError } from "./src/errors.ts";
 export type { SupervisorErrorReason } from "./src/errors.ts";
 export { EventStream } from "./src/events.ts";

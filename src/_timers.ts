@@ -1,4 +1,4 @@
-import { clearTimeout, setTimeout } from "node:timers";
+import type { Clock, TimerHandle } from "./clock.ts";
 
 /** A scheduled callback; `cancel()` is idempotent. */
 export interface TimerEntry {
@@ -14,7 +14,7 @@ class Entry implements TimerEntry {
 
 /**
  * A coarse timer wheel: deadlines are rounded up to the next whole ms and grouped
- * in buckets, and one OS timer is armed for the earliest bucket. Scheduling and
+ * in buckets, and one timer of the system's `Clock` is armed for the earliest bucket. Scheduling and
  * cancelling are O(1) in the common case (deadlines arriving in order) and never
  * touch the OS timer on cancel: a thousand asks in flight cost one timer, and an
  * answered ask costs no clearTimeout. With nothing pending the timer is unref'd,
@@ -28,11 +28,16 @@ export class Timers {
   #referenced = false;
   #unrefQueued = false;
   #armedFor = Infinity;
-  #handle: ReturnType<typeof setTimeout> | undefined;
+  #handle: TimerHandle | undefined;
+  #clock: Clock;
+
+  constructor(clock: Clock) {
+    this.#clock = clock;
+  }
 
   /** Runs `fn` once, no earlier than `delayMs` from now. */
   schedule(delayMs: number, fn: () => void): TimerEntry {
-    const deadline = Math.ceil(performance.now() + Math.max(0, delayMs));
+    const deadline = Math.ceil(this.#clock.now() + Math.max(0, delayMs));
     let bucket = this.#buckets.get(deadline);
     if (bucket === undefined) {
       bucket = new Set();
@@ -73,9 +78,9 @@ export class Timers {
   }
 
   #arm(deadline: number): void {
-    if (this.#handle !== undefined) clearTimeout(this.#handle);
+    if (this.#handle !== undefined) this.#clock.clearTimer(this.#handle);
     this.#armedFor = deadline;
-    this.#handle = setTimeout(this.#fire, Math.max(0, deadline - performance.now()));
+    this.#handle = this.#clock.setTimer(this.#fire, Math.max(0, deadline - this.#clock.now()));
     this.#referenced = this.#pending > 0;
     if (!this.#referenced) this.#handle.unref();
   }
@@ -83,7 +88,7 @@ export class Timers {
   #fire = (): void => {
     this.#handle = undefined;
     this.#armedFor = Infinity;
-    const now = performance.now();
+    const now = this.#clock.now();
     const list = this.#deadlines;
     while (list.length > 0 && list[0] <= now) {
       const deadline = list.shift()!;

@@ -1,6 +1,7 @@
 import { ActorStoppedError, AskTimeoutError, MailboxFullError } from "./errors.ts";
 import type { DeadLetterReason, SystemEvent } from "./events.ts";
 import type { EventStream } from "./events.ts";
+import type { Clock } from "./clock.ts";
 import type { ExitReason } from "./exit_reason.ts";
 import { Mailbox } from "./mailbox.ts";
 import type { Runnable, Scheduler } from "./scheduler.ts";
@@ -140,6 +141,7 @@ export class DownSignal {
  *   cancel function; pending timers are cancelled when this actor exits (OTP's
  *   `erlang:send_after/3` and `timer:send_interval/3`). @throws {RangeError} bad `ms`.
  * - `signal` aborts when this actor exits, for whatever reason (even `"killed"`).
+ * - `clock` is the system's time source (real, or a `ManualClock` in tests).
  * - `stop(reason)` stops this actor once the current callback returns.
  */
 export interface ActorContext<M> {
@@ -147,6 +149,7 @@ export interface ActorContext<M> {
   readonly parent: ActorRef<unknown> | undefined;
   readonly events: EventStream<SystemEvent>;
   readonly signal: AbortSignal;
+  readonly clock: Clock;
   trapExits: boolean;
   reply(value: unknown): void;
   spawn<N, R extends ActorRef<N> = ActorRef<N>>(
@@ -164,6 +167,7 @@ export interface ActorContext<M> {
 
 /** What an actor needs from its system (implemented privately by `ActorSystem`). */
 export interface Host {
+  readonly clock: Clock;
   readonly scheduler: Scheduler;
   readonly timers: Timers;
   readonly events: EventStream<SystemEvent>;
@@ -660,6 +664,9 @@ class Context<M> implements ActorContext<M> {
   }
   get signal(): AbortSignal {
     return this.#cell.abortSignal;
+  }
+  get clock(): Clock {
+    return this.#host.clock;
   }
   get trapExits(): boolean {
     return this.#cell.trapExits;

@@ -238,7 +238,7 @@ function supervisorBehavior(spec: ResolvedSupervisorSpec): Behavior<State, Super
 
   /** Records a restart; false when intensity is exceeded (OTP's `add_restart`). */
   function addRestart(state: State): boolean {
-    const now = performance.now();
+    const now = ctx.clock.now();
     state.restartTimes = state.restartTimes.filter((t) => now - t < spec.period);
     state.restartTimes.push(now);
     return state.restartTimes.length <= spec.intensity;

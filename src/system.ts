@@ -7,6 +7,7 @@ import {
   spawnActor,
   type Startable,
 } from "./actor.ts";
+import { type Clock, realClock } from "./clock.ts";
 import { EventStream, type SystemEvent } from "./events.ts";
 import type { ExitReason } from "./exit_reason.ts";
 import { Scheduler, type SchedulerOptions } from "./scheduler.ts";
@@ -16,6 +17,8 @@ import { Timers } from "./_timers.ts";
 
 /** Options of `new ActorSystem()`. */
 export interface ActorSystemOptions extends SchedulerOptions {
+  /** Time source for timeouts, timers, deadlines and intensity windows. @default realClock */
+  clock?: Clock;
   /**
    * How long `shutdown()` waits for each root worker to stop before killing it, in
    * ms; root supervisors get `"infinity"` (their children's own `shutdown` applies),
@@ -46,7 +49,7 @@ export class ActorSystem implements AsyncDisposable {
   #shuttingDown: Promise<void> | undefined;
 
   constructor(options: ActorSystemOptions = {}) {
-    const { shutdownTimeoutMs = 5000 } = options;
+    const { shutdownTimeoutMs = 5000, clock = realClock } = options;
     if (!(shutdownTimeoutMs >= 0)) {
       throw new RangeError(
         `Cannot create ActorSystem as 'shutdownTimeoutMs' must be a non-negative number: current value is ${shutdownTimeoutMs}`,
@@ -58,8 +61,9 @@ export class ActorSystem implements AsyncDisposable {
     const names = this.#names;
     const live = this.#live;
     this.#host = {
+      clock,
       scheduler: new Scheduler(options),
-      timers: new Timers(),
+      timers: new Timers(clock),
       events,
       nextId: () => ++ids,
       register(name, ref) {

@@ -5,6 +5,7 @@ import {
   type Behavior,
   type ChildSpec,
   ChildStartError,
+  ManualClock,
   type SupervisorRef,
   supervisor,
   SupervisorError,
@@ -137,16 +138,25 @@ test("an escalated supervisor is restarted by its parent's strategy", async () =
   assert.equal((await newInner.whichChildren())[0].status, "running");
 });
 
-test("restarts spaced wider than the period never reach the intensity", async () => {
-  await using system = new ActorSystem();
-  const sup = system.spawn(supervisor({ strategy: "one_for_one", intensity: 1, period: 30, children: three() }));
+// OTP supervisor_SUITE: multiple_restarts / restart spacing, on a manual clock.
+test("restarts spaced wider than the period never reach the intensity; closer ones escalate", async () => {
+  const clock = new ManualClock();
+  await using system = new ActorSystem({ clock });
+  const sup = system.spawn(supervisor({ strategy: "one_for_one", intensity: 1, period: 1000, children: three() }));
   for (let i = 1; i <= 3; i++) {
     const restarted = nextEvent(system, "child_restarted");
     (await child(sup, "a")).send("boom");
     assert.equal((await restarted).restarts, i);
-    await new Promise((r) => setTimeout(r, 40)); // let the period pass: the behaviour under test
+    await clock.advance(1000); // the previous restart leaves the window
   }
   assert.equal(sup.alive, true);
+  const restarted = nextEvent(system, "child_restarted");
+  (await child(sup, "a")).send("boom");
+  await restarted;
+  await clock.advance(999); // still inside the window of that restart
+  const gaveUp = nextEvent(system, "supervisor_shutdown");
+  (await child(sup, "a")).send("boom");
+  assert.equal((await gaveUp).reason, "reached_max_restart_intensity");
 });
 
 test("a child that fails to start fails the supervisor's start; those started are stopped", async () => {

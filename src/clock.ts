@@ -1,0 +1,100 @@
+import { clearTimeout, setImmediate, setTimeout } from "node:timers";
+
+/** A pending timer of a `Clock`: `unref()` lets the process exit while it is pending. */
+export interface TimerHandle {
+  ref(): unknown;
+  unref(): unknown;
+}
+
+/**
+ * The time source of an `ActorSystem`: ask timeouts, `sendAfter` / `sendInterval`,
+ * shutdown deadlines and supervisor intensity windows all read it. `now()` is in ms
+ * and monotonic. The default is the real clock; `ManualClock` is for tests.
+ */
+export interface Clock {
+  now(): number;
+  setTimer(fn: () => void, ms: number): TimerHandle;
+  clearTimer(handle: TimerHandle): void;
+}
+
+/** Real time: `performance.now()` and `node:timers`. */
+export const realClock: Clock = {
+  now: () => performance.now(),
+  setTimer: (fn, ms) => setTimeout(fn, ms),
+  clearTimer: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
+
+class ManualTimer implements TimerHandle {
+  constructor(readonly at: number, readonly seq: number, readonly fn: () => void) {}
+  ref(): this {
+    return this;
+  }
+  unref(): this {
+    return this;
+  }
+}
+
+/**
+ * A clock that moves only when told: `advance(ms)` fires the timers that fall due in
+ * order, each at its own deadline, and lets the actors run between them. For tests of
+ * supervision trees (intensity windows, ask timeouts, delayed sends) without sleeping.
+ *
+ * @example
+ * ```ts
+ * const clock = new ManualClock();
+ * await using system = new ActorSystem({ clock });
+ * const pending = silent.ask("ping", { timeoutMs: 5000 }).catch((e) => e);
+ * await clock.advance(5000); // the ask times out now, no real wait
+ * ```
+ */
+export class ManualClock implements Clock {
+  #now: number;
+  #seq = 0;
+  #timers: ManualTimer[] = [];
+
+  /** @param startMs the initial reading of `now()`. @default 0 */
+  constructor(startMs = 0) {
+    this.#now = startMs;
+  }
+
+  now(): number {
+    return this.#now;
+  }
+
+  setTimer(fn: () => void, ms: number): TimerHandle {
+    const timer = new ManualTimer(this.#now + Math.max(0, ms), ++this.#seq, fn);
+    this.#timers.push(timer);
+    return timer;
+  }
+
+  clearTimer(handle: TimerHandle): void {
+    this.#timers = this.#timers.filter((t) => t !== handle);
+  }
+
+  /**
+   * Moves time forward by `ms`, firing every timer due by then in deadline order
+   * (timers set by those timers included), and resolves once the actors have
+   * handled what the timers sent.
+   * @throws {RangeError} when `ms` is negative
+   */
+  async advance(ms: number): Promise<void> {
+    if (!(ms >= 0)) throw new RangeError(`Cannot advance as 'ms' must be a non-negative number: current value is ${ms}`);
+    const target = this.#now + ms;
+    await settle();
+    while (true) {
+      const due = this.#timers.filter((t) => t.at <= target).sort((a, b) => a.at - b.at || a.seq - b.seq)[0];
+      if (due === undefined) break;
+      this.#timers = this.#timers.filter((t) => t !== due);
+      this.#now = due.at;
+      due.fn();
+      await settle();
+    }
+    this.#now = target;
+    await settle();
+  }
+}
+
+/** Lets pending microtasks and the actors' scheduler run (one macrotask turn). */
+function settle(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
