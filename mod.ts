@@ -45,6 +45,7 @@ export type {
   ChildCounts,
   ChildInfo,
   ChildSpec,
+  ChildStart,
   ResolvedChildSpec,
   SupervisorMessage,
   SupervisorSpec,

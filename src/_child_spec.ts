@@ -35,14 +35,19 @@ function nonNegative(field: string, value: unknown, fallback: number, integer = 
   return value;
 }
 
-/** Validates one child spec; `field` is its path for messages (e.g. `children[2]`). */
-export function resolveChildSpec(spec: unknown, field: string): ResolvedChildSpec {
+/**
+ * Validates one child spec; `field` is its path for messages (e.g. `children[2]`).
+ * `template`: the spec is a simple_one_for_one template, whose `start` may be a factory.
+ */
+export function resolveChildSpec(spec: unknown, field: string, template = false): ResolvedChildSpec {
   if (spec === null || typeof spec !== "object") throw invalid(field, "must be a child spec object", spec);
   const s = spec as Record<string, unknown>;
   if (typeof s.id !== "string" || s.id === "") throw invalid(`${field}.id`, "must be a non-empty string", s.id);
   const start = s.start as { receive?: unknown; instantiate?: unknown } | undefined;
-  if (typeof start?.receive !== "function" && typeof start?.instantiate !== "function") {
-    throw invalid(`${field}.start`, "must be a behaviour (with receive) or a Startable", start);
+  const factory = template && typeof start === "function";
+  if (!factory && typeof start?.receive !== "function" && typeof start?.instantiate !== "function") {
+    const what = template ? "a behaviour, a Startable or a factory of them" : "a behaviour (with receive) or a Startable";
+    throw invalid(`${field}.start`, `must be ${what}`, start);
   }
   const defaultType = (start as { type?: ChildType }).type ?? "worker";
   const type = oneOf(`${field}.type`, s.type, TYPES, defaultType);
@@ -62,6 +67,9 @@ export function resolveChildSpec(spec: unknown, field: string): ResolvedChildSpe
   if (significant && restart === "permanent") {
     throw invalid(`${field}.significant`, 'must be false for a "permanent" child (OTP refuses it)', s.significant);
   }
+  if (significant && template) {
+    throw invalid(`${field}.significant`, "must be false for a simple_one_for_one template (OTP refuses it)", s.significant);
+  }
   let mailbox: MailboxOptions | undefined;
   if (s.mailbox !== undefined) {
     const m = s.mailbox as Partial<MailboxOptions> | null;
@@ -76,7 +84,7 @@ export function resolveChildSpec(spec: unknown, field: string): ResolvedChildSpe
 
 /** A supervisor spec with every default filled in and every child validated. */
 export interface ResolvedSupervisorSpec {
-  strategy: Exclude<Strategy, "simple_one_for_one">;
+  strategy: Strategy;
   intensity: number;
   period: number;
   autoShutdown: AutoShutdown;
@@ -92,15 +100,16 @@ export function resolveSupervisorSpec(spec: unknown): ResolvedSupervisorSpec {
   const s = spec as Record<string, unknown>;
   const strategy = oneOf("strategy", s.strategy, STRATEGIES, undefined as unknown as Strategy);
   if (strategy === undefined) throw invalid("strategy", `must be one of ${STRATEGIES.map(show).join(", ")}`, undefined);
-  if (strategy === "simple_one_for_one") {
-    throw invalid("strategy", "is not supported yet (planned: dynamic children from one template)", strategy);
-  }
   const intensity = nonNegative("intensity", s.intensity, 1, true);
   const period = nonNegative("period", s.period, 5000);
   if (period === 0) throw invalid("period", "must be a positive number of ms", period, RangeError);
   const autoShutdown = oneOf("autoShutdown", s.autoShutdown, AUTO_SHUTDOWNS, "never");
   if (!Array.isArray(s.children)) throw invalid("children", "must be an array of child specs", s.children);
-  const children = s.children.map((child, i) => resolveChildSpec(child, `children[${i}]`));
+  const simple = strategy === "simple_one_for_one";
+  if (simple && s.children.length !== 1) {
+    throw invalid("children", "must hold exactly one template child spec for simple_one_for_one (its length)", s.children.length);
+  }
+  const children = s.children.map((child, i) => resolveChildSpec(child, `children[${i}]`, simple));
   const seen = new Set<string>();
   children.forEach((child, i) => {
     if (seen.has(child.id)) throw invalid(`children[${i}].id`, "must be unique among the children", child.id);

@@ -73,11 +73,18 @@ export class ChildStartError extends Error {
 }
 
 /** Why a `SupervisorRef` call was refused, as OTP's `supervisor` returns it. */
-export type SupervisorErrorReason = "already_present" | "already_started" | "not_found" | "running" | "restarting";
+export type SupervisorErrorReason =
+  | "already_present"
+  | "already_started"
+  | "not_found"
+  | "running"
+  | "restarting"
+  | "simple_one_for_one";
 
 /**
  * A `SupervisorRef` call was refused: `reason` is the error atom OTP returns from
- * `start_child/2`, `terminate_child/2`, `restart_child/2` or `delete_child/2`.
+ * `start_child/2`, `terminate_child/2`, `restart_child/2` or `delete_child/2`
+ * (`simple_one_for_one` for the last two on such a supervisor).
  */
 export class SupervisorError extends Error {
   override name = "SupervisorError";

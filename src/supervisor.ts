@@ -33,16 +33,24 @@ import { type Shutdown, stopChild } from "./_stop_child.ts";
  * - `significant`: its own exit may trigger the supervisor's `autoShutdown`; only
  *   for transient and temporary children. @default false
  * - `mailbox`: bound the child's mailbox (`MailboxOptions`). @default unbounded
+ * - `start`: a behaviour or a Startable; in a `simple_one_for_one` template it may also
+ *   be a factory, called with the extra arguments of each `startChild(extraArgs)`.
  */
 export interface ChildSpec {
   id: string;
-  start: Behavior<any, any> | Startable<any, any>;
+  start: ChildStart;
   restart?: Restart;
   shutdown?: Shutdown;
   type?: ChildType;
   significant?: boolean;
   mailbox?: MailboxOptions;
 }
+
+/** What starts a child: a behaviour, a Startable, or (simple_one_for_one only) a factory of them. */
+export type ChildStart =
+  | Behavior<any, any>
+  | Startable<any, any>
+  | ((...extraArgs: any[]) => Behavior<any, any> | Startable<any, any>);
 
 /** A child spec as the supervisor holds it: every default filled in. */
 export type ResolvedChildSpec = ChildSpec & Required<Pick<ChildSpec, "restart" | "shutdown" | "type" | "significant">>;
@@ -52,6 +60,9 @@ export type ResolvedChildSpec = ChildSpec & Required<Pick<ChildSpec, "restart" |
  *
  * - `strategy`: which children restart when one exits: `"one_for_one"` that one,
  *   `"one_for_all"` all, `"rest_for_one"` it and those started after it.
+ *   `"simple_one_for_one"`: `children` holds one template and no child starts with the
+ *   supervisor; `startChild(extraArgs)` starts one, `terminateChild(ref)` stops one,
+ *   they restart one for one and stop concurrently on shutdown.
  * - `intensity` / `period`: more than `intensity` restarts within `period` ms and the
  *   supervisor stops its children and exits with `"shutdown"`. @default 1 / 5000
  * - `autoShutdown`: exit with `"shutdown"` when any / all significant children have
@@ -91,7 +102,8 @@ type Request =
   | { type: "which_children" }
   | { type: "count_children" }
   | { type: "start_child"; spec: ResolvedChildSpec }
-  | { type: "terminate_child"; id: string }
+  | { type: "start_dynamic_child"; args: unknown[] }
+  | { type: "terminate_child"; id: string; byRef: boolean }
   | { type: "restart_child"; id: string }
   | { type: "delete_child"; id: string }
   | { type: "get_childspec"; id: string };
@@ -102,11 +114,13 @@ export type SupervisorMessage = Request | ExitSignal | RetryRestart;
 type Reply<T> = { ok: T } | { error: SupervisorErrorReason | { failed: unknown } };
 
 class RetryRestart {
-  constructor(readonly id: string) {}
+  constructor(readonly child: Child) {}
 }
 
 interface Child {
   spec: ResolvedChildSpec;
+  /** simple_one_for_one: the extra arguments it was started with (kept for restarts). */
+  args: unknown[];
   ref: ActorRef<any> | undefined;
   status: ChildInfo["status"];
   restarts: number;
@@ -131,19 +145,30 @@ export class SupervisorRef extends ForwardingRef<SupervisorMessage> {
     throw new SupervisorError(reply.error, id);
   }
 
-  /** Adds and starts a child (`supervisor:start_child/2`). @throws {SupervisorError} `already_present`, `already_started` */
-  startChild(spec: ChildSpec): Promise<ActorRef<any>> {
-    return this.#call({ type: "start_child", spec: resolveChildSpec(spec, "spec") });
+  /**
+   * Adds and starts a child (`supervisor:start_child/2`); for a simple_one_for_one
+   * supervisor, pass the extra arguments for the template's factory instead.
+   * @throws {SupervisorError} `already_present`, `already_started`
+   * @throws {ChildStartError} when the child fails to start (or the form does not fit the strategy)
+   */
+  startChild(specOrExtraArgs: ChildSpec | unknown[]): Promise<ActorRef<any>> {
+    if (Array.isArray(specOrExtraArgs)) return this.#call({ type: "start_dynamic_child", args: specOrExtraArgs });
+    return this.#call({ type: "start_child", spec: resolveChildSpec(specOrExtraArgs, "spec") });
   }
-  /** Stops a child, keeping its spec unless temporary (`terminate_child/2`). @throws {SupervisorError} `not_found` */
-  terminateChild(id: string): Promise<void> {
-    return this.#call({ type: "terminate_child", id });
+  /**
+   * Stops a child by id (its spec is kept unless temporary), or by ref (the only form
+   * for simple_one_for_one, whose children are then forgotten) (`terminate_child/2`).
+   * @throws {SupervisorError} `not_found`
+   */
+  terminateChild(idOrRef: string | ActorRef<any>): Promise<void> {
+    const byRef = typeof idOrRef !== "string";
+    return this.#call({ type: "terminate_child", id: byRef ? idOrRef.id : idOrRef, byRef });
   }
-  /** Starts a stopped child again (`restart_child/2`). @throws {SupervisorError} `running`, `restarting`, `not_found` */
+  /** Starts a stopped child again (`restart_child/2`). @throws {SupervisorError} `running`, `restarting`, `not_found`, `simple_one_for_one` */
   restartChild(id: string): Promise<ActorRef<any>> {
     return this.#call({ type: "restart_child", id });
   }
-  /** Forgets a stopped child's spec (`delete_child/2`). @throws {SupervisorError} `running`, `restarting`, `not_found` */
+  /** Forgets a stopped child's spec (`delete_child/2`). @throws {SupervisorError} `running`, `restarting`, `not_found`, `simple_one_for_one` */
   deleteChild(id: string): Promise<void> {
     return this.#call({ type: "delete_child", id });
   }
@@ -193,12 +218,20 @@ export function supervisor(spec: SupervisorSpec): Startable<SupervisorMessage, S
 
 function supervisorBehavior(spec: ResolvedSupervisorSpec): Behavior<State, SupervisorMessage> {
   let ctx!: ActorContext<SupervisorMessage>;
+  const simple = spec.strategy === "simple_one_for_one";
 
   const selfId = (): string => ctx.self.id;
 
   /** Starts `child`; publishes child_started unless it is a restart (which publishes child_restarted). */
   async function spawnChild(child: Child, restarting = false): Promise<void> {
-    const ref = ctx.spawn(child.spec.start, child.spec.mailbox && { mailbox: child.spec.mailbox });
+    const { start, mailbox } = child.spec;
+    let ref: ActorRef<any>;
+    try {
+      ref = ctx.spawn(typeof start === "function" ? start(...child.args) : start, mailbox && { mailbox });
+    } catch (error) { // the factory threw, or spawn refused its result
+      ctx.events.publish({ type: "child_start_failed", supervisor: selfId(), childId: child.spec.id, actor: "", error });
+      throw error;
+    }
     child.ref = ref;
     child.status = "running";
     try {
@@ -232,8 +265,10 @@ function supervisorBehavior(spec: ResolvedSupervisorSpec): Behavior<State, Super
     ctx.events.publish({ type: "child_exited", supervisor: selfId(), childId: child.spec.id, actor: ref.id, reason, pid });
   }
 
+  /** Stops `children` in reverse start order; simple_one_for_one children concurrently (OTP). */
   async function terminateAll(children: Child[]): Promise<void> {
-    for (const child of [...children].reverse()) await terminate(child);
+    if (simple) await Promise.all(children.map(terminate));
+    else for (const child of [...children].reverse()) await terminate(child);
   }
 
   /** Records a restart; false when intensity is exceeded (OTP's `add_restart`). */
@@ -252,7 +287,7 @@ function supervisorBehavior(spec: ResolvedSupervisorSpec): Behavior<State, Super
   /** Restarts `failed` and whatever its strategy takes with it; retries via a message on failure. */
   async function restart(state: State, failed: Child): Promise<void> {
     const index = state.children.indexOf(failed);
-    const group = spec.strategy === "one_for_one"
+    const group = spec.strategy === "one_for_one" || simple
       ? [failed]
       : spec.strategy === "one_for_all"
       ? [...state.children]
@@ -268,7 +303,7 @@ function supervisorBehavior(spec: ResolvedSupervisorSpec): Behavior<State, Super
       } catch {
         await terminateAll(toStart.filter((c) => c.ref !== undefined));
         for (const c of toStart) c.status = "restarting";
-        ctx.self.send(new RetryRestart(child.spec.id));
+        ctx.self.send(new RetryRestart(child));
         return;
       }
       child.restarts++;
@@ -300,7 +335,8 @@ function supervisorBehavior(spec: ResolvedSupervisorSpec): Behavior<State, Super
       if (!addRestart(state)) return shutdownFor("reached_max_restart_intensity");
       return restart(state, child);
     }
-    if (policy === "temporary") state.children = state.children.filter((c) => c !== child);
+    // A child that stays down is forgotten if temporary, or if it has no spec of its own.
+    if (policy === "temporary" || simple) state.children = state.children.filter((c) => c !== child);
     if (significant && spec.autoShutdown !== "never") {
       const remaining = state.children.some((c) => c.spec.significant && c.ref !== undefined);
       if (spec.autoShutdown === "any_significant" || !remaining) shutdownFor("auto_shutdown");
@@ -326,10 +362,22 @@ function supervisorBehavior(spec: ResolvedSupervisorSpec): Behavior<State, Super
         const active = state.children.filter((c) => c.ref?.alive).length;
         return { ok: { specs: state.children.length, active, supervisors: count("supervisor"), workers: count("worker") } };
       }
+      case "start_dynamic_child": {
+        if (!simple) return { error: { failed: new TypeError("startChild(extraArgs) is for simple_one_for_one supervisors: pass a child spec") } };
+        const child: Child = { spec: spec.children[0], args: request.args, ref: undefined, status: "undefined", restarts: 0 };
+        try {
+          await spawnChild(child);
+        } catch (error) {
+          return { error: { failed: error } };
+        }
+        state.children.push(child);
+        return { ok: child.ref };
+      }
       case "start_child": {
+        if (simple) return { error: { failed: new TypeError("A simple_one_for_one supervisor takes startChild(extraArgs), not a child spec") } };
         const existing = find(request.spec.id);
         if (existing) return { error: existing.ref ? "already_started" : "already_present" };
-        const child: Child = { spec: request.spec, ref: undefined, status: "undefined", restarts: 0 };
+        const child: Child = { spec: request.spec, args: [], ref: undefined, status: "undefined", restarts: 0 };
         try {
           await spawnChild(child);
         } catch (error) {
@@ -339,10 +387,12 @@ function supervisorBehavior(spec: ResolvedSupervisorSpec): Behavior<State, Super
         return { ok: child.ref };
       }
       case "terminate_child": {
-        const child = find(request.id);
+        const child = request.byRef
+          ? state.children.find((c) => c.ref?.id === request.id)
+          : simple ? undefined : find(request.id);
         if (!child) return { error: "not_found" };
         await terminate(child);
-        if (child.spec.restart === "temporary") state.children = state.children.filter((c) => c !== child);
+        if (child.spec.restart === "temporary" || simple) state.children = state.children.filter((c) => c !== child);
         return { ok: undefined };
       }
       case "get_childspec": {
@@ -351,6 +401,7 @@ function supervisorBehavior(spec: ResolvedSupervisorSpec): Behavior<State, Super
       }
       case "restart_child":
       case "delete_child": {
+        if (simple) return { error: "simple_one_for_one" };
         const child = find(request.id);
         if (!child) return { error: "not_found" };
         if (child.ref !== undefined) return { error: "running" };
@@ -374,8 +425,8 @@ function supervisorBehavior(spec: ResolvedSupervisorSpec): Behavior<State, Super
       ctx = context;
       ctx.trapExits = true;
       const state: State = { children: [], restartTimes: [] };
-      for (const childSpec of spec.children) {
-        const child: Child = { spec: childSpec, ref: undefined, status: "undefined", restarts: 0 };
+      for (const childSpec of simple ? [] : spec.children) {
+        const child: Child = { spec: childSpec, args: [], ref: undefined, status: "undefined", restarts: 0 };
         try {
           await spawnChild(child);
         } catch (error) {
@@ -393,8 +444,8 @@ function supervisorBehavior(spec: ResolvedSupervisorSpec): Behavior<State, Super
         if (child) await onChildExit(state, child, message.reason);
         else if (message.from.id === ctx.parent?.id) ctx.stop(message.reason);
       } else if (message instanceof RetryRestart) {
-        const child = state.children.find((c) => c.spec.id === message.id);
-        if (child?.status === "restarting") {
+        const child = message.child;
+        if (state.children.includes(child) && child.status === "restarting") {
           if (!addRestart(state)) shutdownFor("reached_max_restart_intensity");
           else await restart(state, child);
         }
