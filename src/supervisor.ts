@@ -186,6 +186,10 @@ export class SupervisorRef extends ForwardingRef<SupervisorMessage> {
   }
 }
 
+function newChild(spec: ResolvedChildSpec, args: unknown[]): Child {
+  return { spec, args, ref: undefined, status: "undefined", restarts: 0 };
+}
+
 function osInfo(ref: ActorRef<any> | undefined): { pid?: number; sample?: ProcessSample } {
   const r = ref as { pid?: unknown; sample?: ProcessSample } | undefined;
   return typeof r?.pid === "number" ? { pid: r.pid, sample: r.sample } : {};
@@ -343,6 +347,17 @@ function supervisorBehavior(spec: ResolvedSupervisorSpec): Behavior<State, Super
     }
   }
 
+  /** Starts `child` and adds it to the supervisor (start_child); a failed start adds nothing. */
+  async function addChild(state: State, child: Child): Promise<Reply<unknown>> {
+    try {
+      await spawnChild(child);
+    } catch (error) {
+      return { error: { failed: error } };
+    }
+    state.children.push(child);
+    return { ok: child.ref };
+  }
+
   async function handle(state: State, request: Request): Promise<Reply<unknown>> {
     const find = (id: string): Child | undefined => state.children.find((c) => c.spec.id === id);
     switch (request.type) {
@@ -364,27 +379,13 @@ function supervisorBehavior(spec: ResolvedSupervisorSpec): Behavior<State, Super
       }
       case "start_dynamic_child": {
         if (!simple) return { error: { failed: new TypeError("startChild(extraArgs) is for simple_one_for_one supervisors: pass a child spec") } };
-        const child: Child = { spec: spec.children[0], args: request.args, ref: undefined, status: "undefined", restarts: 0 };
-        try {
-          await spawnChild(child);
-        } catch (error) {
-          return { error: { failed: error } };
-        }
-        state.children.push(child);
-        return { ok: child.ref };
+        return addChild(state, newChild(spec.children[0], request.args));
       }
       case "start_child": {
         if (simple) return { error: { failed: new TypeError("A simple_one_for_one supervisor takes startChild(extraArgs), not a child spec") } };
         const existing = find(request.spec.id);
         if (existing) return { error: existing.ref ? "already_started" : "already_present" };
-        const child: Child = { spec: request.spec, args: [], ref: undefined, status: "undefined", restarts: 0 };
-        try {
-          await spawnChild(child);
-        } catch (error) {
-          return { error: { failed: error } };
-        }
-        state.children.push(child);
-        return { ok: child.ref };
+        return addChild(state, newChild(request.spec, []));
       }
       case "terminate_child": {
         const child = request.byRef
@@ -426,7 +427,7 @@ function supervisorBehavior(spec: ResolvedSupervisorSpec): Behavior<State, Super
       ctx.trapExits = true;
       const state: State = { children: [], restartTimes: [] };
       for (const childSpec of simple ? [] : spec.children) {
-        const child: Child = { spec: childSpec, args: [], ref: undefined, status: "undefined", restarts: 0 };
+        const child = newChild(childSpec, []);
         try {
           await spawnChild(child);
         } catch (error) {
