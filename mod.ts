@@ -42,6 +42,7 @@ export { Mailbox } from "./src/mailbox.ts";
 export type { SchedulerOptions } from "./src/scheduler.ts";
 export { supervisor, SupervisorRef } from "./src/supervisor.ts";
 export type {
+  Backoff,
   ChildCounts,
   ChildInfo,
   ChildSpec,

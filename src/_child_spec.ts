@@ -1,5 +1,5 @@
 import type { MailboxOptions } from "./actor.ts";
-import type { ResolvedChildSpec } from "./supervisor.ts";
+import type { Backoff, ResolvedChildSpec } from "./supervisor.ts";
 import type { Shutdown } from "./_stop_child.ts";
 
 export type Strategy = "one_for_one" | "one_for_all" | "rest_for_one" | "simple_one_for_one";
@@ -79,7 +79,25 @@ export function resolveChildSpec(spec: unknown, field: string, template = false)
     const overflow = oneOf(`${field}.mailbox.overflow`, m!.overflow, OVERFLOWS, "drop_newest");
     mailbox = { capacity: m!.capacity!, overflow };
   }
-  return { id: s.id, start: start as ResolvedChildSpec["start"], restart, shutdown, type, significant, mailbox };
+  const backoff = s.backoff === undefined ? undefined : resolveBackoff(s.backoff, `${field}.backoff`);
+  return { id: s.id, start: start as ResolvedChildSpec["start"], restart, shutdown, type, significant, mailbox, backoff };
+}
+
+function resolveBackoff(value: unknown, field: string): Backoff {
+  if (value === null || typeof value !== "object") throw invalid(field, "must be an object", value);
+  const b = value as Record<string, unknown>;
+  const initialMs = nonNegative(`${field}.initialMs`, b.initialMs, Number.NaN);
+  const maxMs = nonNegative(`${field}.maxMs`, b.maxMs, Number.NaN);
+  if (Number.isNaN(initialMs)) throw invalid(`${field}.initialMs`, "is required (ms)", undefined, RangeError);
+  if (Number.isNaN(maxMs) || maxMs < initialMs) throw invalid(`${field}.maxMs`, "must be a number of ms, at least initialMs", b.maxMs, RangeError);
+  if (b.factor !== undefined && !(typeof b.factor === "number" && b.factor >= 1)) {
+    throw invalid(`${field}.factor`, "must be a number of at least 1", b.factor, RangeError);
+  }
+  if (b.jitter !== undefined && !(typeof b.jitter === "number" && b.jitter >= 0 && b.jitter <= 1)) {
+    throw invalid(`${field}.jitter`, "must be a fraction from 0 to 1", b.jitter, RangeError);
+  }
+  nonNegative(`${field}.resetAfterMs`, b.resetAfterMs, 0);
+  return b as unknown as Backoff;
 }
 
 /** A supervisor spec with every default filled in and every child validated. */

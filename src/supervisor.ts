@@ -33,6 +33,11 @@ import { type Shutdown, stopChild } from "./_stop_child.ts";
  * - `significant`: its own exit may trigger the supervisor's `autoShutdown`; only
  *   for transient and temporary children. @default false
  * - `mailbox`: bound the child's mailbox (`MailboxOptions`). @default unbounded
+ * - `backoff`: delay restarts (beyond OTP, opt-in): `initialMs`, then `factor` times
+ *   longer each time up to `maxMs`, reset once the child stayed up `resetAfterMs`
+ *   (default `maxMs`), spread by `jitter` (0-1, default 0). A delayed restart counts
+ *   against intensity when the child exits, so a crash loop still escalates; the rest
+ *   of its group stops at once and the child shows `restarting` meanwhile.
  * - `start`: a behaviour or a Startable; in a `simple_one_for_one` template it may also
  *   be a factory, called with the extra arguments of each `startChild(extraArgs)`.
  */
@@ -44,6 +49,19 @@ export interface ChildSpec {
   type?: ChildType;
   significant?: boolean;
   mailbox?: MailboxOptions;
+  backoff?: Backoff;
+}
+
+/** Restart backoff of a child (see `ChildSpec.backoff`); all durations in ms. */
+export interface Backoff {
+  initialMs: number;
+  maxMs: number;
+  /** @default 2 */
+  factor?: number;
+  /** Fraction (0-1) by which each delay is randomly spread. @default 0 */
+  jitter?: number;
+  /** @default maxMs */
+  resetAfterMs?: number;
 }
 
 /** What starts a child: a behaviour, a Startable, or (simple_one_for_one only) a factory of them. */
@@ -109,12 +127,17 @@ type Request =
   | { type: "get_childspec"; id: string };
 
 /** Messages a supervisor understands; use the `SupervisorRef` methods rather than these. */
-export type SupervisorMessage = Request | ExitSignal | RetryRestart;
+export type SupervisorMessage = Request | ExitSignal | RetryRestart | DelayedStart;
 
 type Reply<T> = { ok: T } | { error: SupervisorErrorReason | { failed: unknown } };
 
 class RetryRestart {
   constructor(readonly child: Child) {}
+}
+
+/** A backoff delay has passed: start the group that was stopped for a restart. */
+class DelayedStart {
+  constructor(readonly children: Child[]) {}
 }
 
 interface Child {
@@ -124,6 +147,10 @@ interface Child {
   ref: ActorRef<any> | undefined;
   status: ChildInfo["status"];
   restarts: number;
+  /** Clock time of its latest start, ms. */
+  startedAt: number;
+  /** The latest backoff delay, ms (undefined: the next one is `initialMs`). */
+  lastDelayMs: number | undefined;
 }
 
 interface State {
@@ -187,7 +214,7 @@ export class SupervisorRef extends ForwardingRef<SupervisorMessage> {
 }
 
 function newChild(spec: ResolvedChildSpec, args: unknown[]): Child {
-  return { spec, args, ref: undefined, status: "undefined", restarts: 0 };
+  return { spec, args, ref: undefined, status: "undefined", restarts: 0, startedAt: 0, lastDelayMs: undefined };
 }
 
 function osInfo(ref: ActorRef<any> | undefined): { pid?: number; sample?: ProcessSample } {
@@ -238,6 +265,7 @@ function supervisorBehavior(spec: ResolvedSupervisorSpec): Behavior<State, Super
     }
     child.ref = ref;
     child.status = "running";
+    child.startedAt = ctx.clock.now();
     try {
       await cellOf(ref).whenStarted();
     } catch (error) {
@@ -289,7 +317,7 @@ function supervisorBehavior(spec: ResolvedSupervisorSpec): Behavior<State, Super
   }
 
   /** Restarts `failed` and whatever its strategy takes with it; retries via a message on failure. */
-  async function restart(state: State, failed: Child): Promise<void> {
+  async function restart(state: State, failed: Child, delayMs = 0): Promise<void> {
     const index = state.children.indexOf(failed);
     const group = spec.strategy === "one_for_one" || simple
       ? [failed]
@@ -301,6 +329,15 @@ function supervisorBehavior(spec: ResolvedSupervisorSpec): Behavior<State, Super
     const toStart = group.filter((c) => c === failed || c.spec.restart !== "temporary");
     state.children = state.children.filter((c) => toStart.includes(c) || !group.includes(c));
     for (const child of toStart) child.status = "restarting";
+    if (delayMs > 0) {
+      ctx.sendAfter(ctx.self, new DelayedStart(toStart), delayMs);
+      return;
+    }
+    await startGroup(toStart);
+  }
+
+  /** Starts a restarted group in order; on a failure, stops it again and retries via a message. */
+  async function startGroup(toStart: Child[]): Promise<void> {
     for (const child of toStart) {
       try {
         await spawnChild(child, true);
@@ -337,7 +374,7 @@ function supervisorBehavior(spec: ResolvedSupervisorSpec): Behavior<State, Super
     const { restart: policy, significant } = child.spec;
     if (policy === "permanent" || (policy === "transient" && !isNormalExit(reason))) {
       if (!addRestart(state)) return shutdownFor("reached_max_restart_intensity");
-      return restart(state, child);
+      return restart(state, child, backoffDelay(child));
     }
     // A child that stays down is forgotten if temporary, or if it has no spec of its own.
     if (policy === "temporary" || simple) state.children = state.children.filter((c) => c !== child);
@@ -345,6 +382,21 @@ function supervisorBehavior(spec: ResolvedSupervisorSpec): Behavior<State, Super
       const remaining = state.children.some((c) => c.spec.significant && c.ref !== undefined);
       if (spec.autoShutdown === "any_significant" || !remaining) shutdownFor("auto_shutdown");
     }
+  }
+
+  /**
+   * The delay before restarting `child` under its `backoff` (0 without one): the
+   * previous delay times `factor`, capped at `maxMs`, back to `initialMs` once the
+   * child had stayed up `resetAfterMs`; `jitter` spreads it by up to that fraction.
+   */
+  function backoffDelay(child: Child): number {
+    const backoff = child.spec.backoff;
+    if (backoff === undefined) return 0;
+    const { initialMs, maxMs, factor = 2, jitter = 0, resetAfterMs = maxMs } = backoff;
+    if (child.lastDelayMs === undefined || ctx.clock.now() - child.startedAt >= resetAfterMs) child.lastDelayMs = undefined;
+    const delay = child.lastDelayMs === undefined ? initialMs : Math.min(child.lastDelayMs * factor, maxMs);
+    child.lastDelayMs = delay;
+    return Math.max(0, delay * (1 + jitter * (Math.random() * 2 - 1)));
   }
 
   /** Starts `child` and adds it to the supervisor (start_child); a failed start adds nothing. */
@@ -444,11 +496,14 @@ function supervisorBehavior(spec: ResolvedSupervisorSpec): Behavior<State, Super
         const child = state.children.find((c) => c.ref !== undefined && c.ref.id === message.from.id);
         if (child) await onChildExit(state, child, message.reason);
         else if (message.from.id === ctx.parent?.id) ctx.stop(message.reason);
+      } else if (message instanceof DelayedStart) {
+        // Children removed meanwhile (terminated, deleted) are not started again.
+        await startGroup(message.children.filter((c) => state.children.includes(c) && c.status === "restarting"));
       } else if (message instanceof RetryRestart) {
         const child = message.child;
         if (state.children.includes(child) && child.status === "restarting") {
           if (!addRestart(state)) shutdownFor("reached_max_restart_intensity");
-          else await restart(state, child);
+          else await restart(state, child, backoffDelay(child));
         }
       } else {
         ctx.reply(await handle(state, message));
