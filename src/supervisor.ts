@@ -137,7 +137,7 @@ class RetryRestart {
 
 /** A backoff delay has passed: start the group that was stopped for a restart. */
 class DelayedStart {
-  constructor(readonly children: Child[]) {}
+  constructor(readonly children: Child[], readonly failed: Child) {}
 }
 
 interface Child {
@@ -330,21 +330,24 @@ function supervisorBehavior(spec: ResolvedSupervisorSpec): Behavior<State, Super
     state.children = state.children.filter((c) => toStart.includes(c) || !group.includes(c));
     for (const child of toStart) child.status = "restarting";
     if (delayMs > 0) {
-      ctx.sendAfter(ctx.self, new DelayedStart(toStart), delayMs);
+      ctx.sendAfter(ctx.self, new DelayedStart(toStart, failed), delayMs);
       return;
     }
-    await startGroup(toStart);
+    await startGroup(toStart, failed);
   }
 
-  /** Starts a restarted group in order; on a failure, stops it again and retries via a message. */
-  async function startGroup(toStart: Child[]): Promise<void> {
+  /**
+   * Starts a restarted group in order; if one fails, stops the group again and retries
+   * from `failed`, the child whose exit caused the restart (OTP's try_again).
+   */
+  async function startGroup(toStart: Child[], failed: Child): Promise<void> {
     for (const child of toStart) {
       try {
         await spawnChild(child, true);
       } catch {
         await terminateAll(toStart.filter((c) => c.ref !== undefined));
         for (const c of toStart) c.status = "restarting";
-        ctx.self.send(new RetryRestart(child));
+        ctx.self.send(new RetryRestart(failed));
         return;
       }
       child.restarts++;
@@ -498,7 +501,8 @@ function supervisorBehavior(spec: ResolvedSupervisorSpec): Behavior<State, Super
         else if (message.from.id === ctx.parent?.id) ctx.stop(message.reason);
       } else if (message instanceof DelayedStart) {
         // Children removed meanwhile (terminated, deleted) are not started again.
-        await startGroup(message.children.filter((c) => state.children.includes(c) && c.status === "restarting"));
+        const pending = message.children.filter((c) => state.children.includes(c) && c.status === "restarting");
+        await startGroup(pending, message.failed);
       } else if (message instanceof RetryRestart) {
         const child = message.child;
         if (state.children.includes(child) && child.status === "restarting") {

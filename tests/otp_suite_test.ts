@@ -1,0 +1,167 @@
+// Behaviours of OTP's supervisor_SUITE (lib/stdlib/test/supervisor_SUITE.erl) not covered
+// by supervisor_test.ts; each test names the OTP case it mirrors.
+import { test } from "node:test";
+import process from "node:process";
+import assert from "node:assert/strict";
+import { ActorSystem, type Behavior, ExitSignal, type SupervisorRef, supervisor } from "../mod.ts";
+import { osProcess } from "../osl/mod.ts";
+import { nextEvent, record } from "./_helpers.ts";
+
+const idle: Behavior<undefined, never> = { receive: (s) => s };
+const crashOn: Behavior<undefined, "boom" | "stop"> = {
+  receive(s, m, ctx) {
+    if (m === "boom") throw new Error("boom");
+    ctx.stop();
+    return s;
+  },
+};
+
+async function refOf(sup: SupervisorRef, id: string) {
+  const row = (await sup.whichChildren()).find((c) => c.id === id);
+  assert.ok(row?.ref, `${id} runs`);
+  return row.ref;
+}
+
+for (const strategy of ["one_for_all", "rest_for_one"] as const) {
+  // OTP: one_for_all_other_child_fails_restart / rest_for_one_other_child_fails_restart
+  test(`${strategy}: a sibling whose restart fails is retried, each try counted, until the group runs`, async () => {
+    await using system = new ActorSystem();
+    let failuresLeft = 0;
+    const flaky: Behavior<undefined, never> = {
+      init() {
+        if (failuresLeft > 0) {
+          failuresLeft--;
+          throw new Error("not yet");
+        }
+      },
+      receive: (s) => s,
+    };
+    const sup = system.spawn(supervisor({
+      strategy,
+      intensity: 10,
+      period: 60_000,
+      children: [{ id: "a", start: crashOn }, { id: "b", start: flaky }],
+    }));
+    await sup.whichChildren(); // both started
+    const events = record(system);
+    failuresLeft = 2;
+    const bBack = nextEvent(system, "child_restarted", (e) => e.childId === "b");
+    (await refOf(sup, "a")).send("boom");
+    await bBack;
+    assert.equal(events.filter((e) => e.type === "child_start_failed").length, 2);
+    assert.deepEqual((await sup.whichChildren()).map((c) => c.status), ["running", "running"]);
+  });
+}
+
+// OTP: hanging_restart_loop (a child that can never start must not block shutdown)
+test("a supervisor caught in a restart loop can still be shut down", async () => {
+  await using system = new ActorSystem();
+  let starts = 0;
+  const doomed: Behavior<undefined, "boom"> = {
+    init() {
+      if (++starts > 1) throw new Error("cannot start again");
+    },
+    receive() {
+      throw new Error("boom");
+    },
+  };
+  const sup = system.spawn(supervisor({ strategy: "one_for_one", intensity: 1e9, period: 1, children: [{ id: "d", start: doomed }] }));
+  const looping = nextEvent(system, "child_start_failed");
+  (await refOf(sup, "d")).send("boom");
+  await looping;
+  await sup.stop("shutdown");
+  assert.equal(sup.alive, false);
+});
+
+// OTP: trapping exits does not save a process from exit(Pid, kill)
+test("killed cannot be trapped and runs no terminate", async () => {
+  await using system = new ActorSystem();
+  const seen: unknown[] = [];
+  const ref = system.spawn<ExitSignal>({
+    init: (ctx) => void (ctx.trapExits = true),
+    receive: (s, m) => (seen.push(m), s),
+    terminate: () => void seen.push("terminate"),
+  });
+  const exited = nextEvent(system, "actor_exited", (e) => e.actor === ref.id);
+  await ref.stop("killed");
+  assert.equal((await exited).reason, "killed");
+  assert.deepEqual(seen, []);
+});
+
+// OTP: significant_upwards (auto_shutdown cascades through significant supervisors only)
+for (const innerSignificant of [true, false]) {
+  test(`auto_shutdown ${innerSignificant ? "cascades up through" : "stops at"} a ${innerSignificant ? "" : "non-"}significant sub-supervisor`, async () => {
+    await using system = new ActorSystem();
+    const inner = supervisor({
+      strategy: "one_for_one",
+      autoShutdown: "any_significant",
+      children: [{ id: "job", start: crashOn, restart: "transient", significant: true }],
+    });
+    const outer = system.spawn(supervisor({
+      strategy: "one_for_one",
+      autoShutdown: "any_significant",
+      children: [
+        { id: "inner", start: inner, restart: "transient", significant: innerSignificant },
+        { id: "other", start: idle },
+      ],
+    }));
+    const innerRef = (await refOf(outer, "inner")) as SupervisorRef;
+    const innerDown = nextEvent(system, "actor_exited", (e) => e.actor === innerRef.id);
+    const outerDown = nextEvent(system, "actor_exited", (e) => e.actor === outer.id);
+    (await refOf(innerRef, "job")).send("stop"); // its own, normal exit
+    assert.equal((await innerDown).reason, "shutdown");
+    if (innerSignificant) assert.equal((await outerDown).reason, "shutdown");
+    else {
+      await outer.whichChildren(); // the outer supervisor has handled the exit
+      assert.equal(outer.alive, true);
+      outerDown.catch(() => {});
+    }
+  });
+}
+
+// OTP: significant_bystander (a significant child stopped by its supervisor triggers nothing)
+test("a significant child stopped as a one_for_all bystander does not trigger auto_shutdown", async () => {
+  await using system = new ActorSystem();
+  const sup = system.spawn(supervisor({
+    strategy: "one_for_all",
+    autoShutdown: "any_significant",
+    intensity: 5,
+    children: [
+      { id: "crashy", start: crashOn },
+      { id: "job", start: idle, restart: "transient", significant: true },
+    ],
+  }));
+  const restarted = nextEvent(system, "child_restarted", (e) => e.childId === "job");
+  (await refOf(sup, "crashy")).send("boom");
+  await restarted;
+  assert.equal(sup.alive, true);
+});
+
+// OTP: the same restart behaviour with ports/processes: one_for_all over OS children
+test("one_for_all over OS processes: killing one restarts every process with new pids", async () => {
+  await using system = new ActorSystem();
+  const sleeper = osProcess({ command: "sleep", args: ["60"] });
+  const sup = system.spawn(supervisor({
+    strategy: "one_for_all",
+    children: [{ id: "p1", start: sleeper }, { id: "p2", start: sleeper }],
+  }));
+  const before = (await sup.whichChildren()).map((c) => c.pid!);
+  const second = nextEvent(system, "child_restarted", (e) => e.childId === "p2");
+  process.kill(before[0], "SIGKILL");
+  await second;
+  const after = (await sup.whichChildren()).map((c) => c.pid!);
+  assert.ok(after.every((pid, i) => pid !== before[i]), `new pids ${after} vs ${before}`);
+});
+
+// OTP: temporary_abnormal / permanent escalation with OS children
+test("an OS process crashing past intensity escalates its supervisor with shutdown", async () => {
+  await using system = new ActorSystem();
+  const sup = system.spawn(supervisor({
+    strategy: "one_for_one",
+    intensity: 2,
+    period: 60_000,
+    children: [{ id: "crashy", start: osProcess({ command: "sh", args: ["-c", "exit 7"] }) }],
+  }));
+  const exited = nextEvent(system, "actor_exited", (e) => e.actor === sup.id);
+  assert.equal((await exited).reason, "shutdown");
+});
