@@ -28,7 +28,7 @@ export type {
   SpawnOptions,
   Startable,
 } from "./src/actor.ts";
-export { DownSignal, ExitSignal, ForwardingRef } from "./src/actor.ts";
+export { DownSignal, ExitSignal, ForwardingRef, IGNORE } from "./src/actor.ts";
 export { Broker } from "./src/broker.ts";
 export { ManualClock, realClock } from "./src/clock.ts";
 export type { Clock, TimerHandle } from "./src/clock.ts";

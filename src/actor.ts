@@ -8,9 +8,16 @@ import type { Runnable, Scheduler } from "./scheduler.ts";
 import type { Timers, TimerEntry } from "./_timers.ts";
 
 /**
+ * What `init` returns to decline to start (OTP's `ignore`): the actor exits with
+ * `"normal"` at once, and a supervisor keeps the child's spec with no actor behind it.
+ */
+export const IGNORE: unique symbol = Symbol("ignore");
+
+/**
  * An actor's behaviour: OTP's `gen_server` callbacks reduced to three.
  *
- * - `init(ctx)` returns the initial state (or a promise of it); a throw fails the start.
+ * - `init(ctx)` returns the initial state (or a promise of it); a throw fails the start;
+ *   `IGNORE` declines to start (OTP's `ignore`).
  * - `receive(state, message, ctx)` returns the next state. A throw crashes the actor
  *   (exit reason `{ error }`). A returned promise parks the actor until it settles:
  *   one message at a time, always.
@@ -29,7 +36,7 @@ import type { Timers, TimerEntry } from "./_timers.ts";
  * ```
  */
 export interface Behavior<S, M> {
-  init?(ctx: ActorContext<M>): S | Promise<S>;
+  init?(ctx: ActorContext<M>): S | typeof IGNORE | Promise<S | typeof IGNORE>;
   receive(state: S, message: M, ctx: ActorContext<M>): S | Promise<S>;
   terminate?(state: S, reason: ExitReason, ctx: ActorContext<M>): void | Promise<void>;
 }
@@ -237,6 +244,8 @@ class Ask {
 
 const INIT = 0, RUNNING = 1, STOPPING = 2, DEAD = 3;
 
+type StartOutcome = "started" | "ignored" | { failed: unknown };
+
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return value !== null && typeof value === "object" && typeof (value as { then?: unknown }).then === "function";
 }
@@ -282,7 +291,7 @@ export class ActorCell<M> implements ActorRef<M>, Runnable {
   #abort: AbortController | undefined;
   #exitReason: ExitReason | undefined;
   #onExit: ((reason: ExitReason) => void)[] | undefined;
-  #onStart: ((error: unknown) => void)[] | undefined;
+  #onStart: ((outcome: StartOutcome) => void)[] | undefined;
   trapExits = false;
 
   constructor(
@@ -411,12 +420,17 @@ export class ActorCell<M> implements ActorRef<M>, Runnable {
     this.#wake();
   }
 
-  /** Resolves once `init` has returned; rejects with its error (or the exit reason). */
-  whenStarted(): Promise<void> {
-    if (this.#phase === RUNNING || this.#phase === STOPPING) return Promise.resolve();
-    if (this.#phase === DEAD) return Promise.reject(this.#startFailure(this.#exitReason!));
-    const { promise, resolve, reject } = Promise.withResolvers<void>();
-    (this.#onStart ??= []).push((error) => error === undefined ? resolve() : reject(error));
+  /**
+   * Resolves once `init` has returned: `"started"`, or `"ignored"` when it returned
+   * `IGNORE`; rejects with its error (or the exit reason if it died before).
+   */
+  whenStarted(): Promise<"started" | "ignored"> {
+    if (this.#phase === RUNNING || this.#phase === STOPPING) return Promise.resolve("started");
+    if (this.#phase === DEAD) {
+      return this.#state === IGNORE ? Promise.resolve("ignored") : Promise.reject(this.#startFailure(this.#exitReason!));
+    }
+    const { promise, resolve, reject } = Promise.withResolvers<"started" | "ignored">();
+    (this.#onStart ??= []).push((outcome) => typeof outcome === "string" ? resolve(outcome) : reject(outcome.failed));
     return promise;
   }
 
@@ -540,10 +554,14 @@ export class ActorCell<M> implements ActorRef<M>, Runnable {
 
   #started(state: unknown): void {
     this.#state = state;
-    this.#phase = RUNNING;
     const waiters = this.#onStart;
     this.#onStart = undefined;
-    if (waiters !== undefined) for (const fn of waiters) fn(undefined);
+    if (state === IGNORE) {
+      if (waiters !== undefined) for (const fn of waiters) fn("ignored");
+      return this.#finish("normal");
+    }
+    this.#phase = RUNNING;
+    if (waiters !== undefined) for (const fn of waiters) fn("started");
   }
 
   #deliver(behavior: Behavior<any, M>, ctx: Context<M>, item: unknown): void {
@@ -629,7 +647,7 @@ export class ActorCell<M> implements ActorRef<M>, Runnable {
     }
     this.#host.exited(this, reason);
     if (wasStarting && this.#onStart !== undefined) {
-      for (const fn of this.#onStart) fn(this.#startFailure(reason));
+      for (const fn of this.#onStart) fn({ failed: this.#startFailure(reason) });
     }
     if (this.#links !== undefined) {
       for (const linked of this.#links) {

@@ -266,13 +266,19 @@ function supervisorBehavior(spec: ResolvedSupervisorSpec): Behavior<State, Super
     child.ref = ref;
     child.status = "running";
     child.startedAt = ctx.clock.now();
+    let outcome: "started" | "ignored";
     try {
-      await cellOf(ref).whenStarted();
+      outcome = await cellOf(ref).whenStarted();
     } catch (error) {
       child.ref = undefined;
       child.status = "undefined";
       ctx.events.publish({ type: "child_start_failed", supervisor: selfId(), childId: child.spec.id, actor: ref.id, error });
       throw error;
+    }
+    if (outcome === "ignored") { // OTP's ignore: the spec stays, with no actor behind it
+      child.ref = undefined;
+      child.status = "undefined";
+      return;
     }
     if (restarting) return;
     ctx.events.publish({
@@ -350,6 +356,7 @@ function supervisorBehavior(spec: ResolvedSupervisorSpec): Behavior<State, Super
         ctx.self.send(new RetryRestart(failed));
         return;
       }
+      if (child.ref === undefined) continue; // its init returned IGNORE
       child.restarts++;
       ctx.events.publish({
         type: "child_restarted",
@@ -409,8 +416,13 @@ function supervisorBehavior(spec: ResolvedSupervisorSpec): Behavior<State, Super
     } catch (error) {
       return { error: { failed: error } };
     }
-    state.children.push(child);
+    keep(state, child);
     return { ok: child.ref };
+  }
+
+  /** Adds a started child; one that ignored its start is kept only if not temporary (OTP). */
+  function keep(state: State, child: Child): void {
+    if (child.ref !== undefined || child.spec.restart !== "temporary") state.children.push(child);
   }
 
   async function handle(state: State, request: Request): Promise<Reply<unknown>> {
@@ -489,7 +501,7 @@ function supervisorBehavior(spec: ResolvedSupervisorSpec): Behavior<State, Super
           await terminateAll(state.children);
           throw new ChildStartError(childSpec.id, error);
         }
-        state.children.push(child);
+        keep(state, child);
       }
       return state;
     },

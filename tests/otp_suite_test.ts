@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import process from "node:process";
 import assert from "node:assert/strict";
-import { ActorSystem, type Behavior, ExitSignal, type SupervisorRef, supervisor } from "../mod.ts";
+import { ActorSystem, type Behavior, ExitSignal, IGNORE, type SupervisorRef, supervisor } from "../mod.ts";
 import { osProcess } from "../osl/mod.ts";
 import { nextEvent, record } from "./_helpers.ts";
 
@@ -165,3 +165,44 @@ test("an OS process crashing past intensity escalates its supervisor with shutdo
   const exited = nextEvent(system, "actor_exited", (e) => e.actor === sup.id);
   assert.equal((await exited).reason, "shutdown");
 });
+
+const ignoring: Behavior<undefined, never> = { init: () => IGNORE, receive: (s) => s };
+
+// OTP: sup_start_ignore_child / sup_start_ignore_permanent_child
+test("a child whose init returns IGNORE is kept as a spec with no actor, and can be restarted", async () => {
+  await using system = new ActorSystem();
+  const events = record(system);
+  let ignore = true;
+  const maybe: Behavior<undefined, never> = { init: () => (ignore ? IGNORE : undefined), receive: (s) => s };
+  const sup = system.spawn(supervisor({ strategy: "one_for_one", children: [{ id: "i", start: maybe }, { id: "idle", start: idle }] }));
+  const rows = await sup.whichChildren();
+  assert.deepEqual(rows.map((r) => [r.id, r.status, r.ref]), [["i", "undefined", undefined], ["idle", "running", rows[1].ref]]);
+  assert.deepEqual(await sup.countChildren(), { specs: 2, active: 1, supervisors: 0, workers: 2 });
+  assert.deepEqual(events.filter((e) => e.type === "child_started").map((e) => e.type === "child_started" && e.childId), ["idle"]);
+  assert.equal(await sup.startChild({ id: "j", start: ignoring }), undefined);
+  ignore = false;
+  const ref = await sup.restartChild("i");
+  assert.equal(ref.alive, true);
+});
+
+// OTP: sup_start_ignore_temporary_child
+test("a temporary child that ignores its start is not kept", async () => {
+  await using system = new ActorSystem();
+  const sup = system.spawn(supervisor({ strategy: "one_for_one", children: [{ id: "t", start: ignoring, restart: "temporary" }] }));
+  assert.deepEqual(await sup.whichChildren(), []);
+});
+
+// OTP: permanent / transient / temporary x shutdown exit
+for (const [restart, restarted] of [["permanent", true], ["transient", false], ["temporary", false]] as const) {
+  test(`a ${restart} child that exits with { shutdown } is ${restarted ? "" : "not "}restarted`, async () => {
+    await using system = new ActorSystem();
+    const events = record(system);
+    const quitter: Behavior<undefined, "quit"> = { receive: (s, _m, ctx) => (ctx.stop({ shutdown: "done" }), s) };
+    const sup = system.spawn(supervisor({ strategy: "one_for_one", children: [{ id: "q", start: quitter, restart }] }));
+    const exited = nextEvent(system, "child_exited");
+    (await refOf(sup, "q")).send("quit");
+    assert.deepEqual((await exited).reason, { shutdown: "done" });
+    await sup.whichChildren();
+    assert.equal(events.some((e) => e.type === "child_restarted"), restarted);
+  });
+}
