@@ -1,4 +1,4 @@
-import { createActor, createMachine, fromTransition, assign } from "xstate";
+import { type AnyActorLogic, assign, createActor, createMachine, fromTransition } from "xstate";
 import { dispatch, spawnStateless, start as startNact, stop as stopNact } from "nact";
 import { Effect, Fiber, Queue } from "effect";
 import { type ActorRef, ActorSystem } from "../mod.ts";
@@ -116,6 +116,26 @@ const countingMachine = createMachine({
   on: { inc: { actions: assign({ n: ({ context }) => context.n + 1 }) } },
 });
 const xstateIdle = fromTransition((s: number) => s, 0);
+
+type Hop = { type: "hop"; m: number };
+
+/**
+ * Ping-pong between two xstate actors made by `logic`, whose handler for a hop calls
+ * `onHop(m)`. xstate delivers synchronously (a send runs the receiver's transition at
+ * once), so hops go through a trampoline instead of recursing `hops` deep.
+ */
+function xstatePingPong(hops: number, logic: (onHop: (m: number) => void) => AnyActorLogic): Promise<void> {
+  const { promise, resolve } = done();
+  const pending: [number, number][] = [];
+  const player = (other: number) => createActor(logic((m) => (m === 0 ? resolve() : void pending.push([other, m - 1])))).start();
+  const actors = [player(1), player(0)];
+  actors[0].send({ type: "hop", m: hops });
+  while (pending.length > 0) {
+    const [to, m] = pending.pop()!;
+    actors[to].send({ type: "hop", m });
+  }
+  return promise;
+}
 const xstateSpawned: unknown[] = [];
 
 export const xstateTransition: Contender = {
@@ -127,23 +147,7 @@ export const xstateTransition: Contender = {
     actor.stop();
     return Promise.resolve();
   },
-  pingPong(hops) {
-    // xstate delivers synchronously: each send runs the receiver's transition at once.
-    const { promise, resolve } = done();
-    type Hop = { type: "hop"; m: number };
-    const actors: { send(e: Hop): void }[] = [];
-    const player = (other: number) => fromTransition((s: number, e: Hop) => (e.m === 0 ? resolve() : queueHop(other, e.m - 1), s), 0);
-    const pending: [number, number][] = [];
-    const queueHop = (to: number, m: number) => void pending.push([to, m]);
-    actors.push(createActor(player(1)).start(), createActor(player(0)).start());
-    actors[0].send({ type: "hop", m: hops });
-    // A trampoline: a direct send from inside a transition would recurse hops deep.
-    while (pending.length > 0) {
-      const [to, m] = pending.pop()!;
-      actors[to].send({ type: "hop", m });
-    }
-    return promise;
-  },
+  pingPong: (hops) => xstatePingPong(hops, (onHop) => fromTransition((s: number, e: Hop) => (onHop(e.m), s), 0)),
   spawn(k) {
     if (xstateSpawned.length > 10_000) xstateSpawned.length = 0;
     for (let i = 0; i < k; i++) xstateSpawned.push(createActor(xstateIdle).start());
@@ -159,7 +163,9 @@ export const xstateMachine: Contender = {
     actor.stop();
     return Promise.resolve();
   },
-  pingPong: xstateTransition.pingPong,
+  pingPong: (hops) =>
+    xstatePingPong(hops, (onHop) =>
+      createMachine({ types: {} as { events: Hop }, on: { hop: { actions: ({ event }) => onHop(event.m) } } })),
 };
 
 const nactSystem = rotating(() => startNact(), (s) => stopNact(s));

@@ -1,30 +1,25 @@
 import { ActorSystem, type Behavior, Broker, Mailbox } from "../mod.ts";
 import { bench, size } from "./_harness.ts";
-import { contenders } from "./_contenders.ts";
+import { type Contender, contenders } from "./_contenders.ts";
 
 const COUNT = size(1_000_000, 100);
 const HOPS = size(100_000, 100);
 
-for (const c of contenders) {
-  bench({
-    name: `${c.prefix}counting${c.suffix}`,
-    group: "counting",
-    baseline: c.suffix === "_ring_buffer",
-    ops: COUNT,
-    unit: "msg",
-    fn: () => c.counting(COUNT),
-  });
-}
-
-for (const c of contenders) {
-  bench({
-    name: `${c.prefix}ping_pong${c.suffix}`,
-    group: "ping_pong",
-    baseline: c.suffix === "_ring_buffer",
-    ops: HOPS,
-    unit: "hop",
-    fn: () => c.pingPong(HOPS),
-  });
+const workloads = [
+  { workload: "counting", ops: COUNT, unit: "msg", run: (c: Contender) => c.counting(COUNT) },
+  { workload: "ping_pong", ops: HOPS, unit: "hop", run: (c: Contender) => c.pingPong(HOPS) },
+];
+for (const { workload, ops, unit, run } of workloads) {
+  for (const c of contenders) {
+    bench({
+      name: `${c.prefix}${workload}${c.suffix}`,
+      group: workload,
+      baseline: c.suffix === "_ring_buffer",
+      ops,
+      unit,
+      fn: () => run(c),
+    });
+  }
 }
 
 const echo: Behavior<undefined, number> = { receive: (s, m, ctx) => (ctx.reply(m), s) };

@@ -184,8 +184,9 @@ function processBehavior(spec: OsProcessSpec, handle: Handle): Behavior<Handle, 
         if (!handle.stopping) ctx.self.send(message);
       };
       void handle.exit.then((reason) => tell(new ProcessExited(reason)));
+      const over = AbortSignal.any([exited.signal, ctx.signal]); // the process exited or the actor did
       if (spec.readiness !== undefined) {
-        await waitForTcpPort(spec.readiness, AbortSignal.any([exited.signal, ctx.signal])).catch((error) => {
+        await waitForTcpPort(spec.readiness, over).catch((error) => {
           if (handle.running) killGroup(pid, "SIGKILL");
           throw exited.signal.aborted ? new Error(`Process exited before it was ready`, { cause: exited.signal.reason }) : error;
         });
@@ -193,8 +194,7 @@ function processBehavior(spec: OsProcessSpec, handle: Handle): Behavior<Handle, 
       const timer = setInterval(() => {
         sampleProcess(pid).then((sample) => tell(new Sampled(sample)), () => {});
       }, limits.sampleIntervalMs ?? 1000);
-      exited.signal.addEventListener("abort", () => clearInterval(timer), { once: true });
-      ctx.signal.addEventListener("abort", () => clearInterval(timer), { once: true });
+      over.addEventListener("abort", () => clearInterval(timer), { once: true });
       return handle;
     },
 

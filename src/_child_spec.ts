@@ -1,4 +1,4 @@
-import type { MailboxOptions } from "./actor.ts";
+import { type MailboxOptions, resolveBounds } from "./actor.ts";
 import type { Backoff, ResolvedChildSpec } from "./supervisor.ts";
 import type { Shutdown } from "./_stop_child.ts";
 
@@ -11,7 +11,6 @@ const STRATEGIES: readonly Strategy[] = ["one_for_one", "one_for_all", "rest_for
 const RESTARTS: readonly Restart[] = ["permanent", "transient", "temporary"];
 const AUTO_SHUTDOWNS: readonly AutoShutdown[] = ["never", "any_significant", "all_significant"];
 const TYPES: readonly ChildType[] = ["worker", "supervisor"];
-const OVERFLOWS = ["drop_newest", "drop_oldest", "reject"] as const;
 
 function show(value: unknown): string {
   return typeof value === "string" ? `"${value}"` : typeof value === "function" ? "a function" : String(value);
@@ -70,15 +69,10 @@ export function resolveChildSpec(spec: unknown, field: string, template = false)
   if (significant && template) {
     throw invalid(`${field}.significant`, "must be false for a simple_one_for_one template (OTP refuses it)", s.significant);
   }
-  let mailbox: MailboxOptions | undefined;
-  if (s.mailbox !== undefined) {
-    const m = s.mailbox as Partial<MailboxOptions> | null;
-    if (!(Number.isInteger(m?.capacity) && m!.capacity! > 0)) {
-      throw invalid(`${field}.mailbox.capacity`, "must be a positive integer", m?.capacity, RangeError);
-    }
-    const overflow = oneOf(`${field}.mailbox.overflow`, m!.overflow, OVERFLOWS, "drop_newest");
-    mailbox = { capacity: m!.capacity!, overflow };
-  }
+  const mailbox = resolveBounds(
+    (s.mailbox ?? undefined) as MailboxOptions | undefined,
+    (f, rule, value, ErrorType) => invalid(`${field}.mailbox.${f}`, rule, value, ErrorType),
+  );
   const backoff = s.backoff === undefined ? undefined : resolveBackoff(s.backoff, `${field}.backoff`);
   return { id: s.id, start: start as ResolvedChildSpec["start"], restart, shutdown, type, significant, mailbox, backoff };
 }

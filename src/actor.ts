@@ -229,16 +229,25 @@ class Ask {
     this.onAbort = () => this.fail(signal.reason);
     signal.addEventListener("abort", this.onAbort, { once: true });
   }
-  /** Settles once: resolves or rejects first, then releases the timer and listener. */
-  settle(outcome: () => void): void {
+  /**
+   * Settles once: resolves or rejects first, then releases the timer and listener (so
+   * an asker that asks again at once re-arms the timer before it could be unref'd).
+   */
+  succeed(value: unknown): void {
     if (this.replied) return;
     this.replied = true;
-    outcome();
-    this.timer?.cancel();
-    if (this.onAbort !== undefined) this.signal!.removeEventListener("abort", this.onAbort);
+    this.resolve(value);
+    this.#release();
   }
   fail(error: unknown): void {
-    this.settle(() => this.reject(error));
+    if (this.replied) return;
+    this.replied = true;
+    this.reject(error);
+    this.#release();
+  }
+  #release(): void {
+    this.timer?.cancel();
+    if (this.onAbort !== undefined) this.signal!.removeEventListener("abort", this.onAbort);
   }
 }
 
@@ -326,7 +335,7 @@ export class ActorCell<M> implements ActorRef<M>, Runnable {
     return this.#mailbox?.size ?? 0;
   }
 
-  /** Queues a message; the ring buffer is allocated on the first one. */
+  /** Queues a message; the mailbox is allocated on the first one. */
   #push(item: unknown): void {
     (this.#mailbox ??= new Mailbox()).push(item);
     this.#wake();
@@ -357,7 +366,8 @@ export class ActorCell<M> implements ActorRef<M>, Runnable {
     const { overflow, capacity } = this.#bounds!;
     const mailbox = this.#mailbox!;
     let dropped = item;
-    if (overflow === "drop_oldest" && !(mailbox.peek() instanceof ExitSignal || mailbox.peek() instanceof DownSignal)) {
+    const oldest = mailbox.peek();
+    if (overflow === "drop_oldest" && !(oldest instanceof ExitSignal || oldest instanceof DownSignal)) {
       dropped = mailbox.shift();
       this.#push(item);
     }
@@ -451,7 +461,7 @@ export class ActorCell<M> implements ActorRef<M>, Runnable {
   reply(value: unknown): void {
     const ask = this.#ask;
     if (ask === undefined) throw new TypeError("Cannot reply: the current message was sent with send(), not ask()");
-    ask.settle(() => ask.resolve(value));
+    ask.succeed(value);
   }
 
   addTimer(entry: TimerEntry): void {
@@ -656,7 +666,10 @@ export class ActorCell<M> implements ActorRef<M>, Runnable {
       }
     }
     if (this.#monitors !== undefined) {
-      for (const [monitor, watcher] of this.#monitors) watcher.deliverSignal(new DownSignal(monitor, this.ref, reason));
+      for (const [monitor, watcher] of this.#monitors) {
+        watcher.#ctx?.monitorFired(monitor);
+        watcher.deliverSignal(new DownSignal(monitor, this.ref, reason));
+      }
     }
     if (this.#onExit !== undefined) for (const fn of this.#onExit) fn(reason);
   }
@@ -717,6 +730,10 @@ class Context<M> implements ActorContext<M> {
     this.#monitoring?.get(monitor)?.demonitor(monitor);
     this.#monitoring?.delete(monitor);
   }
+  /** The target exited and delivered its DownSignal: nothing left to demonitor. */
+  monitorFired(monitor: symbol): void {
+    this.#monitoring?.delete(monitor);
+  }
   sendAfter<N>(ref: ActorRef<N>, message: N, ms: number): () => void {
     if (!(ms >= 0)) throw new RangeError(`Cannot sendAfter as 'ms' must be a non-negative number: current value is ${ms}`);
     return this.#timer(ms, false, () => ref.send(message));
@@ -752,19 +769,25 @@ class Context<M> implements ActorContext<M> {
 
 const OVERFLOWS = ["drop_newest", "drop_oldest", "reject"] as const;
 
-function resolveBounds(mailbox: MailboxOptions | undefined): Required<MailboxOptions> | undefined {
+/**
+ * Validates mailbox options and fills in the default overflow. `invalid` builds the
+ * error for a field (`"capacity"`, `"overflow"`), so each caller names its own path.
+ */
+export function resolveBounds(
+  mailbox: MailboxOptions | undefined,
+  invalid: (field: string, rule: string, value: unknown, ErrorType: typeof TypeError) => Error,
+): Required<MailboxOptions> | undefined {
   if (mailbox === undefined) return undefined;
   const { capacity, overflow = "drop_newest" } = mailbox;
-  if (!(Number.isInteger(capacity) && capacity > 0)) {
-    throw new RangeError(`Cannot spawn as 'mailbox.capacity' must be a positive integer: current value is ${capacity}`);
-  }
+  if (!(Number.isInteger(capacity) && capacity > 0)) throw invalid("capacity", "must be a positive integer", capacity, RangeError);
   if (!OVERFLOWS.includes(overflow)) {
-    throw new TypeError(
-      `Cannot spawn as 'mailbox.overflow' must be one of "drop_newest", "drop_oldest", "reject": current value is ${JSON.stringify(overflow)}`,
-    );
+    throw invalid("overflow", 'must be one of "drop_newest", "drop_oldest", "reject"', overflow, TypeError);
   }
   return { capacity, overflow };
 }
+
+const spawnInvalid = (field: string, rule: string, value: unknown, ErrorType: typeof TypeError): Error =>
+  new ErrorType(`Cannot spawn as 'mailbox.${field}' ${rule}: current value is ${JSON.stringify(value)}`);
 
 /**
  * Creates, registers and schedules an actor (synchronous: `init` runs later on the
@@ -776,7 +799,7 @@ export function spawnActor<M, R extends ActorRef<M>>(
   options: SpawnOptions | undefined,
   parent: ActorCell<unknown> | undefined,
 ): R {
-  const cell = new ActorCell<M>(host, parent, options?.name, resolveBounds(options?.mailbox));
+  const cell = new ActorCell<M>(host, parent, options?.name, resolveBounds(options?.mailbox, spawnInvalid));
   if ("instantiate" in start) {
     const instance = start.instantiate(cell);
     cell.behavior = instance.behavior;

@@ -145,7 +145,9 @@ export async function main(args: string[], io: CliIo = process): Promise<number>
     if (event.type === "actor_started" || event.type === "actor_exited") return;
     const supervisor = "supervisor" in event ? event.supervisor : undefined;
     if (supervisor !== undefined && !paths.has(supervisor)) {
-      pending.set(supervisor, [...pending.get(supervisor) ?? [], event]);
+      const waiting = pending.get(supervisor);
+      if (waiting === undefined) pending.set(supervisor, [event]);
+      else waiting.push(event);
       return;
     }
     const path = "childId" in event
@@ -156,9 +158,10 @@ export async function main(args: string[], io: CliIo = process): Promise<number>
       if (event.type !== "child_start_failed") startedAt.set(event.actor, performance.now());
     }
     print(event, path);
-    const waiting = "actor" in event ? pending.get(event.actor) : undefined;
-    if (waiting !== undefined && paths.has((event as { actor: string }).actor)) {
-      pending.delete((event as { actor: string }).actor);
+    const actor = "actor" in event ? event.actor : undefined;
+    const waiting = actor === undefined ? undefined : pending.get(actor);
+    if (waiting !== undefined && paths.has(actor!)) {
+      pending.delete(actor!);
       waiting.forEach(route);
     }
   };

@@ -54,8 +54,8 @@ export class Mailbox<T> {
   /** The head message without removing it, `undefined` when empty. */
   peek(): T | undefined {
     if (this.#size === 0) return undefined;
-    const head = this.#headIndex === this.#head.items.length ? this.#head.next! : this.#head;
-    return head.items[this.#headIndex === this.#head.items.length ? 0 : this.#headIndex];
+    const head = this.#head;
+    return this.#headIndex === head.items.length ? head.next!.items[0] : head.items[this.#headIndex];
   }
 
   /** Removes and returns the head message, `undefined` when empty. */

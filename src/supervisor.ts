@@ -256,12 +256,17 @@ function supervisorBehavior(spec: ResolvedSupervisorSpec): Behavior<State, Super
   /** Starts `child`; publishes child_started unless it is a restart (which publishes child_restarted). */
   async function spawnChild(child: Child, restarting = false): Promise<void> {
     const { start, mailbox } = child.spec;
+    function startFailed(error: unknown, actor: string): never {
+      child.ref = undefined;
+      child.status = "undefined";
+      ctx.events.publish({ type: "child_start_failed", supervisor: selfId(), childId: child.spec.id, actor, error });
+      throw error;
+    }
     let ref: ActorRef<any>;
     try {
       ref = ctx.spawn(typeof start === "function" ? start(...child.args) : start, mailbox && { mailbox });
     } catch (error) { // the factory threw, or spawn refused its result
-      ctx.events.publish({ type: "child_start_failed", supervisor: selfId(), childId: child.spec.id, actor: "", error });
-      throw error;
+      startFailed(error, "");
     }
     child.ref = ref;
     child.status = "running";
@@ -270,10 +275,7 @@ function supervisorBehavior(spec: ResolvedSupervisorSpec): Behavior<State, Super
     try {
       outcome = await cellOf(ref).whenStarted();
     } catch (error) {
-      child.ref = undefined;
-      child.status = "undefined";
-      ctx.events.publish({ type: "child_start_failed", supervisor: selfId(), childId: child.spec.id, actor: ref.id, error });
-      throw error;
+      startFailed(error, ref.id);
     }
     if (outcome === "ignored") { // OTP's ignore: the spec stays, with no actor behind it
       child.ref = undefined;
@@ -362,7 +364,7 @@ function supervisorBehavior(spec: ResolvedSupervisorSpec): Behavior<State, Super
         type: "child_restarted",
         supervisor: selfId(),
         childId: child.spec.id,
-        actor: child.ref!.id,
+        actor: child.ref.id,
         restarts: child.restarts,
         ...osInfo(child.ref),
       });
@@ -403,7 +405,7 @@ function supervisorBehavior(spec: ResolvedSupervisorSpec): Behavior<State, Super
     const backoff = child.spec.backoff;
     if (backoff === undefined) return 0;
     const { initialMs, maxMs, factor = 2, jitter = 0, resetAfterMs = maxMs } = backoff;
-    if (child.lastDelayMs === undefined || ctx.clock.now() - child.startedAt >= resetAfterMs) child.lastDelayMs = undefined;
+    if (ctx.clock.now() - child.startedAt >= resetAfterMs) child.lastDelayMs = undefined;
     const delay = child.lastDelayMs === undefined ? initialMs : Math.min(child.lastDelayMs * factor, maxMs);
     child.lastDelayMs = delay;
     return Math.max(0, delay * (1 + jitter * (Math.random() * 2 - 1)));
@@ -508,9 +510,10 @@ function supervisorBehavior(spec: ResolvedSupervisorSpec): Behavior<State, Super
 
     async receive(state, message) {
       if (message instanceof ExitSignal) {
-        const child = state.children.find((c) => c.ref !== undefined && c.ref.id === message.from.id);
+        // Refs are compared by identity: a signal's `from` is the ref spawn returned.
+        const child = state.children.find((c) => c.ref === message.from);
         if (child) await onChildExit(state, child, message.reason);
-        else if (message.from.id === ctx.parent?.id) ctx.stop(message.reason);
+        else if (message.from === ctx.parent) ctx.stop(message.reason);
       } else if (message instanceof DelayedStart) {
         // Children removed meanwhile (terminated, deleted) are not started again.
         const pending = message.children.filter((c) => state.children.includes(c) && c.status === "restarting");
