@@ -121,7 +121,14 @@ export function resolveSupervisorSpec(spec: unknown): ResolvedSupervisorSpec {
   if (simple && s.children.length !== 1) {
     throw invalid("children", "must hold exactly one template child spec for simple_one_for_one (its length)", s.children.length);
   }
+  if (simple && autoShutdown !== "never") {
+    throw invalid("autoShutdown", 'must be "never" for simple_one_for_one (OTP refuses the combination)', autoShutdown);
+  }
   const children = s.children.map((child, i) => resolveChildSpec(child, `children[${i}]`, simple));
+  const significant = children.findIndex((child) => child.significant);
+  if (significant >= 0 && autoShutdown === "never") {
+    throw invalid(`children[${significant}].significant`, 'must be false when autoShutdown is "never" (OTP refuses the combination)', true);
+  }
   const seen = new Set<string>();
   children.forEach((child, i) => {
     if (seen.has(child.id)) throw invalid(`children[${i}].id`, "must be unique among the children", child.id);

@@ -79,12 +79,14 @@ export type SupervisorErrorReason =
   | "not_found"
   | "running"
   | "restarting"
-  | "simple_one_for_one";
+  | "simple_one_for_one"
+  | "bad_combination";
 
 /**
  * A `SupervisorRef` call was refused: `reason` is the error atom OTP returns from
  * `start_child/2`, `terminate_child/2`, `restart_child/2` or `delete_child/2`
- * (`simple_one_for_one` for the last two on such a supervisor).
+ * (`simple_one_for_one` for the last two on such a supervisor; `bad_combination` for a
+ * significant child offered to a supervisor whose `autoShutdown` is `"never"`).
  */
 export class SupervisorError extends Error {
   override name = "SupervisorError";

@@ -341,14 +341,14 @@ function supervisorBehavior(spec: ResolvedSupervisorSpec): Behavior<State, Super
       ctx.sendAfter(ctx.self, new DelayedStart(toStart, failed), delayMs);
       return;
     }
-    await startGroup(toStart, failed);
+    await startGroup(state, toStart, failed);
   }
 
   /**
    * Starts a restarted group in order; if one fails, stops the group again and retries
    * from `failed`, the child whose exit caused the restart (OTP's try_again).
    */
-  async function startGroup(toStart: Child[], failed: Child): Promise<void> {
+  async function startGroup(state: State, toStart: Child[], failed: Child): Promise<void> {
     for (const child of toStart) {
       try {
         await spawnChild(child, true);
@@ -358,7 +358,10 @@ function supervisorBehavior(spec: ResolvedSupervisorSpec): Behavior<State, Super
         ctx.self.send(new RetryRestart(failed));
         return;
       }
-      if (child.ref === undefined) continue; // its init returned IGNORE
+      if (child.ref === undefined) { // its init returned IGNORE: a static child keeps its spec, a dynamic one goes (OTP)
+        if (simple) state.children = state.children.filter((c) => c !== child);
+        continue;
+      }
       child.restarts++;
       ctx.events.publish({
         type: "child_restarted",
@@ -444,7 +447,8 @@ function supervisorBehavior(spec: ResolvedSupervisorSpec): Behavior<State, Super
       case "count_children": {
         const count = (type: ChildType): number => state.children.filter((c) => c.spec.type === type).length;
         const active = state.children.filter((c) => c.ref?.alive).length;
-        return { ok: { specs: state.children.length, active, supervisors: count("supervisor"), workers: count("worker") } };
+        // A simple_one_for_one supervisor has one spec, the template (OTP).
+        return { ok: { specs: simple ? 1 : state.children.length, active, supervisors: count("supervisor"), workers: count("worker") } };
       }
       case "start_dynamic_child": {
         if (!simple) return { error: { failed: new TypeError("startChild(extraArgs) is for simple_one_for_one supervisors: pass a child spec") } };
@@ -454,6 +458,7 @@ function supervisorBehavior(spec: ResolvedSupervisorSpec): Behavior<State, Super
         if (simple) return { error: { failed: new TypeError("A simple_one_for_one supervisor takes startChild(extraArgs), not a child spec") } };
         const existing = find(request.spec.id);
         if (existing) return { error: existing.ref ? "already_started" : "already_present" };
+        if (request.spec.significant && spec.autoShutdown === "never") return { error: "bad_combination" };
         return addChild(state, newChild(request.spec, []));
       }
       case "terminate_child": {
@@ -462,6 +467,7 @@ function supervisorBehavior(spec: ResolvedSupervisorSpec): Behavior<State, Super
           : simple ? undefined : find(request.id);
         if (!child) return { error: "not_found" };
         await terminate(child);
+        child.status = "undefined"; // a child caught restarting stays down: its pending retry is dropped
         if (child.spec.restart === "temporary" || simple) state.children = state.children.filter((c) => c !== child);
         return { ok: undefined };
       }
@@ -517,7 +523,7 @@ function supervisorBehavior(spec: ResolvedSupervisorSpec): Behavior<State, Super
       } else if (message instanceof DelayedStart) {
         // Children removed meanwhile (terminated, deleted) are not started again.
         const pending = message.children.filter((c) => state.children.includes(c) && c.status === "restarting");
-        await startGroup(pending, message.failed);
+        await startGroup(state, pending, message.failed);
       } else if (message instanceof RetryRestart) {
         const child = message.child;
         if (state.children.includes(child) && child.status === "restarting") {
