@@ -4,6 +4,8 @@ import type { ProcessSample } from "../src/events.ts";
 import type { ExitReason } from "../src/exit_reason.ts";
 import { type TcpReadiness, waitForTcpPort } from "./readiness.ts";
 import { killGroup } from "./_runtime.ts";
+import { procEntry } from "./_proc.ts";
+import { Reaper } from "./_reaper.ts";
 import { exceededLimit, type ResourceLimits, sampleProcess } from "./sampler.ts";
 
 /** Where a child's stdout or stderr goes: dropped, the runtime's own, or a line callback. */
@@ -53,6 +55,8 @@ type Internal = OsProcessMessage | ProcessExited | Sampled;
 /** The live facts of one started process, read by `OsProcessRef`. */
 class Handle {
   pid: number | undefined;
+  /** Start time of `pid` (clock ticks since boot): with the pid, the process's identity. */
+  startTime: number | undefined;
   sample: ProcessSample | undefined;
   running = false;
   /** Set once the actor is stopping: its own bookkeeping messages are no longer sent. */
@@ -73,6 +77,15 @@ export class OsProcessRef extends ForwardingRef<OsProcessMessage> {
   /** OS process id (also its process group id). */
   get pid(): number | undefined {
     return this.#handle.pid;
+  }
+  /**
+   * Sends `signal` to the process group, only while it runs and only if its pid still
+   * belongs to the process this actor started (pid plus start time): a stale ref never
+   * signals another process. Returns whether it was sent.
+   */
+  signal(signal: NodeJS.Signals): boolean {
+    const h = this.#handle;
+    return h.running && h.pid !== undefined && killGroup(h.pid, signal, h.startTime);
   }
   /** Latest pidusage sample. */
   get sample(): ProcessSample | undefined {
@@ -159,9 +172,13 @@ function processBehavior(spec: OsProcessSpec, handle: Handle): Behavior<Handle, 
         stderr: stdio(spec.stderr ?? "ignore"),
       });
       const exited = new AbortController();
+      const reaper = ctx.extension(Reaper, () => new Reaper());
       handle.exit = subprocess.then((result) => {
         handle.running = false;
-        if (handle.pid !== undefined) killGroup(handle.pid, "SIGKILL"); // leftovers of the group
+        if (handle.pid !== undefined) {
+          killGroup(handle.pid, "SIGKILL", handle.startTime); // leftovers of the group
+          reaper.release(handle.pid); // and of its tree, setsid'd descendants included
+        }
         const reason = exitReason(result, successExitCodes);
         exited.abort(reason);
         return reason;
@@ -175,10 +192,13 @@ function processBehavior(spec: OsProcessSpec, handle: Handle): Behavior<Handle, 
       });
       const pid = subprocess.pid!;
       handle.pid = pid;
+      handle.startTime = procEntry(pid)?.startTime;
       handle.running = true;
+      if (handle.startTime !== undefined) reaper.guard(pid, handle.startTime);
+      const kill = () => handle.running && killGroup(pid, "SIGKILL", handle.startTime);
       ctx.signal.addEventListener("abort", () => {
         handle.stopping = true;
-        if (handle.running) killGroup(pid, "SIGKILL");
+        kill();
       }, { once: true });
       const tell = (message: ProcessExited | Sampled) => {
         if (!handle.stopping) ctx.self.send(message);
@@ -187,7 +207,7 @@ function processBehavior(spec: OsProcessSpec, handle: Handle): Behavior<Handle, 
       const over = AbortSignal.any([exited.signal, ctx.signal]); // the process exited or the actor did
       if (spec.readiness !== undefined) {
         await waitForTcpPort(spec.readiness, over).catch((error) => {
-          if (handle.running) killGroup(pid, "SIGKILL");
+          kill();
           throw exited.signal.aborted ? new Error(`Process exited before it was ready`, { cause: exited.signal.reason }) : error;
         });
       }
@@ -209,14 +229,15 @@ function processBehavior(spec: OsProcessSpec, handle: Handle): Behavior<Handle, 
         ctx.events.publish({ type: "process_sample", actor: ctx.self.id, pid: h.pid!, sample: message.sample });
         const error = exceededLimit(message.sample, limits);
         if (error !== undefined) ctx.stop({ error });
-      } else if (message.type === "signal" && h.running) killGroup(h.pid!, message.signal);
+      } else if (message.type === "signal" && h.running) killGroup(h.pid!, message.signal, h.startTime);
       return h;
     },
 
     async terminate(h) {
       h.stopping = true;
       if (!h.running) return;
-      killGroup(h.pid!, stopSignal);
+      killGroup(h.pid!, stopSignal, h.startTime);
+      killGroup(h.pid!, "SIGCONT", h.startTime); // a stopped (paused) process acts on it only once continued
       await h.exit;
     },
   };

@@ -149,6 +149,8 @@ export class DownSignal {
  *   `erlang:send_after/3` and `timer:send_interval/3`). @throws {RangeError} bad `ms`.
  * - `signal` aborts when this actor exits, for whatever reason (even `"killed"`).
  * - `clock` is the system's time source (real, or a `ManualClock` in tests).
+ * - `extension(key, create)`: the system's one instance of a service (see
+ *   `ActorSystem.extension`).
  * - `stop(reason)` stops this actor once the current callback returns.
  */
 export interface ActorContext<M> {
@@ -169,6 +171,7 @@ export interface ActorContext<M> {
   demonitor(monitor: symbol): void;
   sendAfter<N>(ref: ActorRef<N>, message: N, ms: number): () => void;
   sendInterval<N>(ref: ActorRef<N>, message: N, ms: number): () => void;
+  extension<T extends AsyncDisposable>(key: object, create: () => T): T;
   stop(reason?: ExitReason): void;
 }
 
@@ -183,6 +186,7 @@ export interface Host {
   spawned(cell: ActorCell<any>): void;
   exited(cell: ActorCell<any>, reason: ExitReason): void;
   deadLetter(actor: string, message: unknown, reason: DeadLetterReason): void;
+  extension<T extends AsyncDisposable>(key: object, create: () => T): T;
 }
 
 /**
@@ -698,6 +702,9 @@ class Context<M> implements ActorContext<M> {
   }
   get clock(): Clock {
     return this.#host.clock;
+  }
+  extension<T extends AsyncDisposable>(key: object, create: () => T): T {
+    return this.#host.extension(key, create);
   }
   get trapExits(): boolean {
     return this.#cell.trapExits;

@@ -47,6 +47,7 @@ export class ActorSystem implements AsyncDisposable {
   #shutdownTimeoutMs: number;
   #host: Host;
   #shuttingDown: Promise<void> | undefined;
+  #extensions: Map<object, AsyncDisposable> | undefined = new Map();
 
   constructor(options: ActorSystemOptions = {}) {
     const { shutdownTimeoutMs = 5000, clock = realClock } = options;
@@ -61,6 +62,7 @@ export class ActorSystem implements AsyncDisposable {
     const names = this.#names;
     const live = this.#live;
     this.#host = {
+      extension: (key, create) => this.extension(key, create),
       clock,
       scheduler: new Scheduler(options),
       timers: new Timers(clock),
@@ -98,6 +100,26 @@ export class ActorSystem implements AsyncDisposable {
     return spawnActor(this.#host, start, options, undefined);
   }
 
+  /**
+   * The system's one instance of a service, created by `create` on first use and
+   * disposed at the end of `shutdown()`, after every actor has stopped (in reverse
+   * creation order). The OS layer keeps its orphan reaper here; `key` is any object
+   * the service's module owns (Akka's extensions).
+   *
+   * @example
+   * ```ts
+   * const KEY = {};
+   * const pool = system.extension(KEY, () => new ConnectionPool()); // same object each call
+   * ```
+   */
+  extension<T extends AsyncDisposable>(key: object, create: () => T): T {
+    const extensions = this.#extensions;
+    if (extensions === undefined) throw new TypeError("Cannot use an extension: the actor system has shut down");
+    let found = extensions.get(key);
+    if (found === undefined) extensions.set(key, found = create());
+    return found as T;
+  }
+
   /** The live actor registered under `name` (OTP's `whereis/1`). */
   whereis(name: string): ActorRef<unknown> | undefined {
     return this.#names.get(name);
@@ -117,6 +139,9 @@ export class ActorSystem implements AsyncDisposable {
       await stopChild(root.ref, root.type === "supervisor" ? "infinity" : this.#shutdownTimeoutMs);
     }
     await Promise.all(this.#live.toArray().map((cell) => stopChild(cell.ref, this.#shutdownTimeoutMs)));
+    const extensions = [...this.#extensions!.values()].reverse();
+    this.#extensions = undefined;
+    for (const extension of extensions) await extension[Symbol.asyncDispose]();
   }
 
   /** Same as `shutdown()`, for `await using`. */
