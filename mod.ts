@@ -38,6 +38,8 @@ export { EventStream } from "./src/events.ts";
 export type { DeadLetterReason, Listener, ProcessSample, SystemEvent } from "./src/events.ts";
 export { formatExitReason, isNormalExit } from "./src/exit_reason.ts";
 export type { ExitReason } from "./src/exit_reason.ts";
+export { askCheck, HealthCheckError } from "./src/liveness.ts";
+export type { HealthCheck, Liveness } from "./src/liveness.ts";
 export { Mailbox } from "./src/mailbox.ts";
 export type { SchedulerOptions } from "./src/scheduler.ts";
 export { supervisor, SupervisorRef } from "./src/supervisor.ts";

@@ -20,7 +20,8 @@
  */
 export { osProcess, OsProcessRef } from "./process.ts";
 export type { OsProcessMessage, OsProcessSpec, OutputHandling } from "./process.ts";
-export { waitForTcpPort } from "./readiness.ts";
-export type { TcpReadiness } from "./readiness.ts";
-export { exceededLimit, ResourceLimitError, sampleProcess } from "./sampler.ts";
+export type { LogLine, LogOptions } from "./logs.ts";
+export { probeCheck } from "./readiness.ts";
+export type { Probe, Readiness } from "./readiness.ts";
+export { ResourceLimitError } from "./sampler.ts";
 export type { ResourceLimits } from "./sampler.ts";

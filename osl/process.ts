@@ -1,15 +1,19 @@
-import { execa, type Result } from "execa";
 import { type ActorContext, type ActorRef, type Behavior, ForwardingRef, type Startable } from "../src/actor.ts";
 import type { ProcessSample } from "../src/events.ts";
 import type { ExitReason } from "../src/exit_reason.ts";
-import { type TcpReadiness, waitForTcpPort } from "./readiness.ts";
-import { killGroup } from "./_runtime.ts";
+import { LogCapture, type LogLine, type LogOptions, validateLogOptions } from "./logs.ts";
+import { type Readiness, waitUntilReady } from "./readiness.ts";
+import { LimitWatch, type ResourceLimits, Sampler, validateLimits } from "./sampler.ts";
+import { killGroup, spawnerFor } from "./_runtime.ts";
 import { procEntry } from "./_proc.ts";
 import { Reaper } from "./_reaper.ts";
-import { exceededLimit, type ResourceLimits, sampleProcess } from "./sampler.ts";
+import type { Sink, Spawned } from "./_spawn.ts";
 
-/** Where a child's stdout or stderr goes: dropped, the runtime's own, or a line callback. */
-export type OutputHandling = "ignore" | "inherit" | ((line: string) => void);
+/**
+ * Where a child's stdout or stderr goes: dropped, the runtime's own, captured (ring,
+ * file, `log` events; see `logs`), or captured and also given line by line to a callback.
+ */
+export type OutputHandling = "ignore" | "inherit" | "capture" | ((line: string) => void);
 
 /**
  * An OS process as a supervised child.
@@ -17,13 +21,20 @@ export type OutputHandling = "ignore" | "inherit" | ((line: string) => void);
  * - `command`, `args`: run directly, never through a shell unless `shell` names one
  *   (e.g. `shell: "/bin/sh"`).
  * - `cwd`, `env` (added to the runtime's environment).
- * - `stdout`, `stderr`: @default "ignore"
- * - `stopSignal`: sent to the child's process group on an orderly stop. @default "SIGTERM"
+ * - `stdout`, `stderr`: @default "capture"
+ * - `logs`: how captured output is kept: a ring of the latest lines read with
+ *   `OsProcessRef.logs()`, an optional rotating file (`LogOptions`). Lines are also
+ *   published as `log` events.
+ * - `stopSignal`: sent to the child's process group on an orderly stop (then SIGCONT,
+ *   so a paused child acts on it). @default "SIGTERM"
  * - `successExitCodes`: exit codes that count as a `"normal"` exit. @default [0]
  * - `readiness`: the start completes (and the supervisor starts the next sibling)
- *   only once this TCP port accepts a connection; the start fails after `timeoutMs`.
- * - `limits`: sampled every `sampleIntervalMs` (default 1000 ms); a sample over a
- *   limit stops the child with `{ error: ResourceLimitError }` (abnormal).
+ *   only once the probe passes: a TCP port accepts, an HTTP GET answers 2xx, an output
+ *   line matches, or an IPC message arrives; the start fails after `timeoutMs`.
+ * - `limits`: resource policy (`ResourceLimits`): over a limit for `forSamples`
+ *   samples in a row, the child is stopped with `{ error: ResourceLimitError }`.
+ * - `spawn`: `"execa"` (default) or `"native"` (Bun.spawn / Deno.Command, the lowest
+ *   restart latency; no `shell`, no IPC readiness).
  */
 export interface OsProcessSpec {
   command: string;
@@ -32,11 +43,13 @@ export interface OsProcessSpec {
   env?: Record<string, string>;
   stdout?: OutputHandling;
   stderr?: OutputHandling;
+  logs?: LogOptions;
   stopSignal?: NodeJS.Signals;
   successExitCodes?: readonly number[];
-  readiness?: TcpReadiness;
+  readiness?: Readiness;
   limits?: ResourceLimits;
   shell?: string;
+  spawn?: "execa" | "native";
 }
 
 /** What a process actor accepts: `{ type: "signal", signal }` signals its process group. */
@@ -59,20 +72,30 @@ class Handle {
   startTime: number | undefined;
   sample: ProcessSample | undefined;
   running = false;
+  constructor(
+    /** Consecutive samples over a limit (the `forSamples` hysteresis). */
+    readonly limits: LimitWatch,
+  ) {}
   /** Set once the actor is stopping: its own bookkeeping messages are no longer sent. */
   stopping = false;
   exit: Promise<ExitReason> | undefined;
 }
 
 /**
- * The ref of a process actor: an `ActorRef` plus the OS `pid` and the latest
- * resource `sample` (both `undefined` until known).
+ * The ref of a process actor: an `ActorRef` plus the OS `pid`, the latest resource
+ * `sample` (both `undefined` until known) and the latest output lines.
  */
 export class OsProcessRef extends ForwardingRef<OsProcessMessage> {
   #handle: Handle;
-  constructor(target: ActorRef<OsProcessMessage>, handle: Handle) {
+  #logs: LogCapture;
+  constructor(target: ActorRef<OsProcessMessage>, handle: Handle, logs: LogCapture) {
     super(target);
     this.#handle = handle;
+    this.#logs = logs;
+  }
+  /** The latest captured lines of this child, oldest first, across its restarts (`logs.lines` of them). */
+  logs(): LogLine[] {
+    return this.#logs.lines();
   }
   /** OS process id (also its process group id). */
   get pid(): number | undefined {
@@ -93,47 +116,53 @@ export class OsProcessRef extends ForwardingRef<OsProcessMessage> {
   }
 }
 
-function exitReason(result: Result, successExitCodes: readonly number[]): ExitReason {
-  if (result.signal) return { exitCode: null, signal: result.signal };
-  const exitCode = result.exitCode ?? null;
-  return exitCode !== null && successExitCodes.includes(exitCode) ? "normal" : { exitCode, signal: null };
-}
-
-function stdio(handling: OutputHandling): "ignore" | "inherit" | { transform: (line: unknown) => Generator<never> } {
-  if (typeof handling !== "function") return handling;
-  return {
-    *transform(line: unknown) {
-      handling(String(line));
-    },
-  };
+function exitReason(exit: { exitCode: number | null; signal: string | null }, successExitCodes: readonly number[]): ExitReason {
+  if (exit.signal !== null) return { exitCode: null, signal: exit.signal };
+  return exit.exitCode !== null && successExitCodes.includes(exit.exitCode) ? "normal" : exit;
 }
 
 function validate(spec: OsProcessSpec): void {
   const fail = (field: string, rule: string, value: unknown) =>
-    new TypeError(`Cannot start OS process as '${field}' ${rule}: current value is ${JSON.stringify(value)}`);
+    new TypeError(`Cannot start OS process as '${field}' ${rule}: current value is ${value instanceof RegExp ? value : JSON.stringify(value)}`);
   if (typeof spec?.command !== "string" || spec.command === "") throw fail("command", "must be a non-empty string", spec?.command);
   if (spec.args !== undefined && (!Array.isArray(spec.args) || spec.args.some((a) => typeof a !== "string"))) {
     throw fail("args", "must be an array of strings", spec.args);
   }
-  const port = spec.readiness?.tcpPort;
-  if (spec.readiness !== undefined && !(Number.isInteger(port) && port! > 0 && port! < 65536)) {
-    throw fail("readiness.tcpPort", "must be an integer port from 1 to 65535", port);
+  for (const key of ["stdout", "stderr"] as const) {
+    const value = spec[key];
+    if (value !== undefined && typeof value !== "function" && !["ignore", "inherit", "capture"].includes(value)) {
+      throw fail(key, 'must be "ignore", "inherit", "capture" or a function', value);
+    }
   }
-  for (const key of ["maxRssBytes", "maxCpuPercent", "sampleIntervalMs"] as const) {
-    const value = spec.limits?.[key];
-    if (value !== undefined && !(typeof value === "number" && value > 0)) throw fail(`limits.${key}`, "must be a positive number", value);
+  if (spec.spawn !== undefined && spec.spawn !== "execa" && spec.spawn !== "native") throw fail("spawn", 'must be "execa" or "native"', spec.spawn);
+  const r = spec.readiness as Record<string, unknown> | undefined;
+  if (r !== undefined) {
+    const kinds = ["tcpPort", "httpUrl", "logLine", "ipcMessage"].filter((k) => k in r);
+    if (kinds.length !== 1) throw fail("readiness", "must have exactly one of tcpPort, httpUrl, logLine, ipcMessage", r);
+    if ("tcpPort" in r && !(Number.isInteger(r.tcpPort) && (r.tcpPort as number) > 0 && (r.tcpPort as number) < 65536)) {
+      throw fail("readiness.tcpPort", "must be an integer port from 1 to 65535", r.tcpPort);
+    }
+    if ("httpUrl" in r && !URL.canParse(String(r.httpUrl))) throw fail("readiness.httpUrl", "must be a URL", r.httpUrl);
+    if ("logLine" in r && !(typeof r.logLine === "string" || r.logLine instanceof RegExp)) {
+      throw fail("readiness.logLine", "must be a string or a RegExp", r.logLine);
+    }
+    if ("logLine" in r && (spec.stdout === "ignore" || spec.stdout === "inherit") && (spec.stderr === "ignore" || spec.stderr === "inherit")) {
+      throw fail("readiness.logLine", "needs stdout or stderr captured", r.logLine);
+    }
   }
+  validateLimits(spec.limits, fail);
+  validateLogOptions(spec.logs, fail);
 }
 
 /**
- * An OS process as an actor, usable as any child's `start`: spawned with execa in
- * its own process group, no shell. Its exit becomes the actor's exit: a success
- * code is `"normal"`, anything else `{ exitCode, signal }`. An orderly stop sends
- * `stopSignal` to the group and waits for the exit (the supervisor's `shutdown`
- * bounds the wait, then kills); a kill sends SIGKILL to the group. After the leader
- * exits, what is left of its group is SIGKILLed, so no descendant in it outlives it.
- * A command that cannot start (not found, not executable) fails the start with
- * execa's error as the cause.
+ * An OS process as an actor, usable as any child's `start`: spawned (execa by
+ * default) in its own process group and session, no shell. Its exit becomes the
+ * actor's exit: a success code is `"normal"`, anything else `{ exitCode, signal }`.
+ * An orderly stop sends `stopSignal` (then SIGCONT) to the group and waits for the
+ * exit (the supervisor's `shutdown` bounds the wait, then kills); a kill sends
+ * SIGKILL to the group. After the leader exits, what is left of its tree is killed,
+ * and the system's reaper kills the whole tree if the runtime itself dies. A command
+ * that cannot start (not found, not executable) fails the start with the cause.
  *
  * @throws {TypeError} at once when the spec is invalid, naming the field
  * @example
@@ -146,56 +175,61 @@ function validate(spec: OsProcessSpec): void {
  */
 export function osProcess(spec: OsProcessSpec): Startable<OsProcessMessage, OsProcessRef> {
   validate(spec);
+  const logs = new LogCapture(spec.logs); // one per child spec: its lines survive restarts
   return {
     type: "worker",
     instantiate(ref) {
-      const handle = new Handle();
-      return { behavior: processBehavior(spec, handle) as Behavior<Handle, OsProcessMessage>, ref: new OsProcessRef(ref, handle) };
+      const handle = new Handle(new LimitWatch(spec.limits ?? {}));
+      return {
+        behavior: processBehavior(spec, handle, logs) as Behavior<Handle, OsProcessMessage>,
+        ref: new OsProcessRef(ref, handle, logs),
+      };
     },
   };
 }
 
-function processBehavior(spec: OsProcessSpec, handle: Handle): Behavior<Handle, Internal> {
+const SAMPLER = {};
+const REAPER = {};
+
+function outputMode(handling: OutputHandling | undefined): "ignore" | "inherit" | "pipe" {
+  return handling === "ignore" || handling === "inherit" ? handling : "pipe";
+}
+
+function processBehavior(spec: OsProcessSpec, handle: Handle, logs: LogCapture): Behavior<Handle, Internal> {
   const { stopSignal = "SIGTERM", successExitCodes = [0], limits = {} } = spec;
   return {
     async init(ctx: ActorContext<Internal>) {
-      const subprocess = execa(spec.command, spec.args ?? [], {
+      const stdout = outputMode(spec.stdout);
+      const stderr = outputMode(spec.stderr);
+      const child = await spawnerFor(spec.spawn ?? "execa")({
+        command: spec.command,
+        args: spec.args ?? [],
         cwd: spec.cwd,
         env: spec.env,
-        shell: spec.shell ?? false,
-        detached: true,
-        cleanup: false,
-        reject: false,
-        buffer: false,
-        stdin: "ignore",
-        stdout: stdio(spec.stdout ?? "ignore"),
-        stderr: stdio(spec.stderr ?? "ignore"),
+        shell: spec.shell,
+        stdout,
+        stderr,
+        ipc: spec.readiness !== undefined && "ipcMessage" in spec.readiness,
       });
-      const exited = new AbortController();
-      const reaper = ctx.extension(Reaper, () => new Reaper());
-      handle.exit = subprocess.then((result) => {
-        handle.running = false;
-        if (handle.pid !== undefined) {
-          killGroup(handle.pid, "SIGKILL", handle.startTime); // leftovers of the group
-          reaper.release(handle.pid); // and of its tree, setsid'd descendants included
-        }
-        const reason = exitReason(result, successExitCodes);
-        exited.abort(reason);
-        return reason;
-      });
-      await new Promise<void>((resolve, reject) => {
-        subprocess.once("spawn", resolve);
-        subprocess.once("error", reject);
-      }).catch(async () => {
-        const result = await subprocess;
-        throw new Error(`Cannot start '${spec.command}': ${result.shortMessage}`, { cause: result.cause ?? result });
-      });
-      const pid = subprocess.pid!;
+      const pid = child.pid;
       handle.pid = pid;
       handle.startTime = procEntry(pid)?.startTime;
       handle.running = true;
+      const reaper = ctx.extension(REAPER, () => new Reaper());
       if (handle.startTime !== undefined) reaper.guard(pid, handle.startTime);
       const kill = () => handle.running && killGroup(pid, "SIGKILL", handle.startTime);
+
+      const stopListening = captureOutput(ctx, child, logs, spec);
+      const exited = new AbortController();
+      handle.exit = child.exit.then((exit) => {
+        handle.running = false;
+        killGroup(pid, "SIGKILL", handle.startTime); // leftovers of the group
+        reaper.release(pid); // and of its tree, setsid'd descendants included
+        stopListening();
+        const reason = exitReason(exit, successExitCodes);
+        exited.abort(reason);
+        return reason;
+      });
       ctx.signal.addEventListener("abort", () => {
         handle.stopping = true;
         kill();
@@ -206,15 +240,14 @@ function processBehavior(spec: OsProcessSpec, handle: Handle): Behavior<Handle, 
       void handle.exit.then((reason) => tell(new ProcessExited(reason)));
       const over = AbortSignal.any([exited.signal, ctx.signal]); // the process exited or the actor did
       if (spec.readiness !== undefined) {
-        await waitForTcpPort(spec.readiness, over).catch((error) => {
+        await waitUntilReady(spec.readiness, { logs, onMessage: child.onMessage }, over).catch((error) => {
           kill();
           throw exited.signal.aborted ? new Error(`Process exited before it was ready`, { cause: exited.signal.reason }) : error;
         });
       }
-      const timer = setInterval(() => {
-        sampleProcess(pid).then((sample) => tell(new Sampled(sample)), () => {});
-      }, limits.sampleIntervalMs ?? 1000);
-      over.addEventListener("abort", () => clearInterval(timer), { once: true });
+      const sampler = ctx.extension(SAMPLER, () => new Sampler());
+      const stopSampling = sampler.watch(pid, limits, (sample) => tell(new Sampled(sample)));
+      over.addEventListener("abort", stopSampling, { once: true });
       return handle;
     },
 
@@ -222,12 +255,11 @@ function processBehavior(spec: OsProcessSpec, handle: Handle): Behavior<Handle, 
       if (message instanceof ProcessExited) {
         h.stopping = true;
         ctx.stop(message.reason);
-      }
-      else if (message instanceof Sampled) {
+      } else if (message instanceof Sampled) {
         if (!h.running) return h;
         h.sample = message.sample;
         ctx.events.publish({ type: "process_sample", actor: ctx.self.id, pid: h.pid!, sample: message.sample });
-        const error = exceededLimit(message.sample, limits);
+        const error = h.limits.check(message.sample);
         if (error !== undefined) ctx.stop({ error });
       } else if (message.type === "signal" && h.running) killGroup(h.pid!, message.signal, h.startTime);
       return h;
@@ -241,4 +273,22 @@ function processBehavior(spec: OsProcessSpec, handle: Handle): Behavior<Handle, 
       await h.exit;
     },
   };
+}
+
+/**
+ * Feeds the child's piped output into `logs`, line callbacks and `log` events;
+ * returns the function that stops the event and callback listeners.
+ */
+function captureOutput(ctx: ActorContext<Internal>, child: Spawned, logs: LogCapture, spec: OsProcessSpec): () => void {
+  const sinks: { stdout?: Sink; stderr?: Sink } = {};
+  if (outputMode(spec.stdout) === "pipe") sinks.stdout = logs.stream("stdout");
+  if (outputMode(spec.stderr) === "pipe") sinks.stderr = logs.stream("stderr");
+  child.pipe(sinks);
+  const callbacks = { stdout: spec.stdout, stderr: spec.stderr };
+  const actor = ctx.self.id;
+  return logs.listen((entry) => {
+    const callback = callbacks[entry.stream];
+    if (typeof callback === "function") callback(entry.line);
+    if (ctx.events.observed) ctx.events.publish({ type: "log", actor, pid: child.pid, stream: entry.stream, line: entry.line });
+  });
 }

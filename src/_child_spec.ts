@@ -1,5 +1,6 @@
 import { type MailboxOptions, resolveBounds } from "./actor.ts";
 import type { Backoff, ResolvedChildSpec } from "./supervisor.ts";
+import type { Liveness } from "./liveness.ts";
 import type { Shutdown } from "./_stop_child.ts";
 
 export type Strategy = "one_for_one" | "one_for_all" | "rest_for_one" | "simple_one_for_one";
@@ -74,7 +75,24 @@ export function resolveChildSpec(spec: unknown, field: string, template = false)
     (f, rule, value, ErrorType) => invalid(`${field}.mailbox.${f}`, rule, value, ErrorType),
   );
   const backoff = s.backoff === undefined ? undefined : resolveBackoff(s.backoff, `${field}.backoff`);
-  return { id: s.id, start: start as ResolvedChildSpec["start"], restart, shutdown, type, significant, mailbox, backoff };
+  const liveness = s.liveness === undefined ? undefined : resolveLiveness(s.liveness, `${field}.liveness`);
+  return { id: s.id, start: start as ResolvedChildSpec["start"], restart, shutdown, type, significant, mailbox, backoff, liveness };
+}
+
+function resolveLiveness(value: unknown, field: string): Liveness {
+  if (value === null || typeof value !== "object") throw invalid(field, "must be an object", value);
+  const l = value as Record<string, unknown>;
+  if (typeof l.check !== "function") throw invalid(`${field}.check`, "must be a function (ref, signal) => Promise", l.check);
+  for (const key of ["intervalMs", "timeoutMs"]) {
+    if (l[key] !== undefined && !(typeof l[key] === "number" && (l[key] as number) > 0)) {
+      throw invalid(`${field}.${key}`, "must be a positive number of ms", l[key], RangeError);
+    }
+  }
+  const threshold = l.failureThreshold;
+  if (threshold !== undefined && !(Number.isInteger(threshold) && (threshold as number) >= 1)) {
+    throw invalid(`${field}.failureThreshold`, "must be a positive integer", threshold, RangeError);
+  }
+  return l as unknown as Liveness;
 }
 
 function resolveBackoff(value: unknown, field: string): Backoff {

@@ -416,13 +416,13 @@ export class ActorCell<M> implements ActorRef<M>, Runnable {
   }
 
   /**
-   * Orderly stop (`"shutdown"`), then a kill if still alive after `ms` (OTP's
+   * Orderly stop with `reason`, then a kill if still alive after `ms` (OTP's
    * `supervisor:shutdown/2` with a timeout). The timer is one entry of the shared wheel.
    */
-  stopWithin(ms: number): Promise<void> {
+  stopWithin(ms: number, reason: ExitReason = "shutdown"): Promise<void> {
     if (this.#phase === DEAD) return Promise.resolve();
     const timer = this.#host.timers.schedule(ms, () => this.#finish("killed"));
-    const stopped = this.stop("shutdown");
+    const stopped = this.stop(reason);
     this.onExit(() => timer.cancel());
     return stopped;
   }

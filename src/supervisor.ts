@@ -21,6 +21,7 @@ import {
   type Strategy,
 } from "./_child_spec.ts";
 import { type Shutdown, stopChild } from "./_stop_child.ts";
+import { HealthCheckError, type Liveness, runCheck } from "./liveness.ts";
 
 /**
  * One child of a supervisor (OTP's `child_spec()` map).
@@ -38,6 +39,9 @@ import { type Shutdown, stopChild } from "./_stop_child.ts";
  *   (default `maxMs`), spread by `jitter` (0-1, default 0). A delayed restart counts
  *   against intensity when the child exits, so a crash loop still escalates; the rest
  *   of its group stops at once and the child shows `restarting` meanwhile.
+ * - `liveness`: a health check run every `intervalMs` while the child runs; after
+ *   `failureThreshold` failures in a row the child is stopped with
+ *   `{ error: HealthCheckError }` and the strategy applies (see `Liveness`). @default none
  * - `start`: a behaviour or a Startable; in a `simple_one_for_one` template it may also
  *   be a factory, called with the extra arguments of each `startChild(extraArgs)`.
  */
@@ -50,6 +54,7 @@ export interface ChildSpec {
   significant?: boolean;
   mailbox?: MailboxOptions;
   backoff?: Backoff;
+  liveness?: Liveness;
 }
 
 /** Restart backoff of a child (see `ChildSpec.backoff`); all durations in ms. */
@@ -127,7 +132,7 @@ type Request =
   | { type: "get_childspec"; id: string };
 
 /** Messages a supervisor understands; use the `SupervisorRef` methods rather than these. */
-export type SupervisorMessage = Request | ExitSignal | RetryRestart | DelayedStart;
+export type SupervisorMessage = Request | ExitSignal | RetryRestart | DelayedStart | LivenessTick | LivenessResult;
 
 type Reply<T> = { ok: T } | { error: SupervisorErrorReason | { failed: unknown } };
 
@@ -138,6 +143,18 @@ class RetryRestart {
 /** A backoff delay has passed: start the group that was stopped for a restart. */
 class DelayedStart {
   constructor(readonly children: Child[], readonly failed: Child) {}
+}
+
+/** Time to check a child's liveness; the same object is sent every interval. */
+class LivenessTick {
+  cancel: () => void = () => {};
+  failures = 0;
+  checking = false;
+  constructor(readonly child: Child, readonly ref: ActorRef<any>) {}
+}
+
+class LivenessResult {
+  constructor(readonly tick: LivenessTick, readonly error: unknown) {}
 }
 
 interface Child {
@@ -282,6 +299,7 @@ function supervisorBehavior(spec: ResolvedSupervisorSpec): Behavior<State, Super
       child.status = "undefined";
       return;
     }
+    watchLiveness(child, ref);
     if (restarting) return;
     ctx.events.publish({
       type: "child_started",
@@ -291,6 +309,36 @@ function supervisorBehavior(spec: ResolvedSupervisorSpec): Behavior<State, Super
       childType: child.spec.type,
       ...osInfo(ref),
     });
+  }
+
+  function watchLiveness(child: Child, ref: ActorRef<any>): void {
+    const liveness = child.spec.liveness;
+    if (liveness === undefined) return;
+    const tick = new LivenessTick(child, ref);
+    tick.cancel = ctx.sendInterval(ctx.self, tick, liveness.intervalMs ?? 10_000);
+  }
+
+  function onLivenessTick(tick: LivenessTick): void {
+    if (tick.child.ref !== tick.ref) return tick.cancel(); // that run of the child is over
+    if (tick.checking) return;
+    tick.checking = true;
+    const { check, timeoutMs = 1000 } = tick.child.spec.liveness!;
+    runCheck(check, tick.ref, timeoutMs).then(() => ctx.self.send(new LivenessResult(tick, undefined)), (error) => ctx.self.send(new LivenessResult(tick, error ?? "failed")));
+  }
+
+  function onLivenessResult({ tick, error }: LivenessResult): void {
+    tick.checking = false;
+    const child = tick.child;
+    if (child.ref !== tick.ref) return;
+    if (error === undefined) {
+      tick.failures = 0;
+      return;
+    }
+    tick.failures++;
+    ctx.events.publish({ type: "health_check_failed", supervisor: selfId(), childId: child.spec.id, actor: tick.ref.id, failures: tick.failures, error });
+    if (tick.failures < (child.spec.liveness!.failureThreshold ?? 3)) return;
+    tick.cancel();
+    void stopChild(tick.ref, child.spec.shutdown, { error: new HealthCheckError(child.spec.id, tick.failures, error) });
   }
 
   async function terminate(child: Child): Promise<void> {
@@ -524,7 +572,9 @@ function supervisorBehavior(spec: ResolvedSupervisorSpec): Behavior<State, Super
         // Children removed meanwhile (terminated, deleted) are not started again.
         const pending = message.children.filter((c) => state.children.includes(c) && c.status === "restarting");
         await startGroup(state, pending, message.failed);
-      } else if (message instanceof RetryRestart) {
+      } else if (message instanceof LivenessTick) onLivenessTick(message);
+      else if (message instanceof LivenessResult) onLivenessResult(message);
+      else if (message instanceof RetryRestart) {
         const child = message.child;
         if (state.children.includes(child) && child.status === "restarting") {
           if (!addRestart(state)) shutdownFor("reached_max_restart_intensity");
