@@ -84,11 +84,23 @@ class RotatingFile {
     this.#size = statSync(path).size;
   }
 
+  /** Appends whole lines (`text` ends with a newline), rotating between lines when the file is full. */
   write(text: string): void {
-    const bytes = Buffer.byteLength(text);
-    if (this.#size > 0 && this.#size + bytes > this.maxBytes) this.#rotate();
-    writeSync(this.#fd, text);
-    this.#size += bytes;
+    let bytes = Buffer.from(text);
+    while (this.#size + bytes.length > this.maxBytes) {
+      // The lines that still fit; a file that is empty takes at least one line, however long.
+      let cut = bytes.lastIndexOf(10, this.maxBytes - this.#size - 1) + 1;
+      if (cut === 0 && this.#size === 0) cut = bytes.indexOf(10) + 1;
+      this.#append(bytes.subarray(0, cut));
+      bytes = bytes.subarray(cut);
+      this.#rotate();
+    }
+    this.#append(bytes);
+  }
+
+  #append(bytes: Uint8Array): void {
+    if (bytes.length > 0) writeSync(this.#fd, bytes);
+    this.#size += bytes.length;
   }
 
   #rotate(): void {

@@ -18,6 +18,8 @@
  *
  * @module
  */
+export { chaos, chaosPlan, crash, kill, pause, resume } from "./faults.ts";
+export type { ChaosOptions, ChaosReport, Fault, InjectedFault, PlannedFault } from "./faults.ts";
 export { osProcess, OsProcessRef } from "./process.ts";
 export type { OsProcessMessage, OsProcessSpec, OutputHandling } from "./process.ts";
 export type { LogLine, LogOptions } from "./logs.ts";

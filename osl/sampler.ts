@@ -113,7 +113,8 @@ type Stat = { cpu: number; memory: number; timestamp: number };
 /** pidusage for many pids in one call; pids that vanished meanwhile are left out. */
 async function usage(pids: number[]): Promise<Map<number, Stat>> {
   try {
-    return new Map(Object.entries(await pidusage(pids)).map(([pid, stat]) => [Number(pid), stat]));
+    const stats = Object.entries(await pidusage(pids) as Record<string, Stat | null>);
+    return new Map(stats.flatMap(([pid, stat]) => (stat ? [[Number(pid), stat] as const] : [])));
   } catch { // one of them exited between the table read and the call: ask for each
     const each = await Promise.allSettled(pids.map((pid) => pidusage(pid)));
     return new Map(each.flatMap((r, i) => (r.status === "fulfilled" ? [[pids[i], r.value] as const] : [])));

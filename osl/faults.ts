@@ -1,0 +1,158 @@
+import type { ActorRef } from "../src/actor.ts";
+import type { ActorSystem } from "../src/system.ts";
+import type { SystemEvent } from "../src/events.ts";
+import { OsProcessRef } from "./process.ts";
+
+/**
+ * Sends `signal` to the process group of an OS process child. Only the process the
+ * ref started is ever signalled (pid plus start time). Returns whether it was sent
+ * (false once the process has exited).
+ *
+ * @example
+ * ```ts
+ * const [web] = await sup.whichChildren();
+ * kill(web.ref as OsProcessRef); // SIGKILL: the supervisor restarts it
+ * ```
+ */
+export function kill(ref: OsProcessRef, signal: NodeJS.Signals = "SIGKILL"): boolean {
+  return ref.signal(signal);
+}
+
+/** Freezes an OS process child (SIGSTOP to its group): a hung daemon, for liveness checks to find. */
+export function pause(ref: OsProcessRef): boolean {
+  return ref.signal("SIGSTOP");
+}
+
+/** Continues a paused OS process child (SIGCONT). */
+export function resume(ref: OsProcessRef): boolean {
+  return ref.signal("SIGCONT");
+}
+
+/**
+ * Makes an actor exit with `{ error }`, as if its handler had thrown `error` (OTP's
+ * `exit(Pid, Reason)` with an abnormal reason); it stops after the current message.
+ */
+export function crash(ref: ActorRef<any>, error: unknown = new Error("injected crash")): Promise<void> {
+  return ref.stop({ error });
+}
+
+/** A fault `chaos` can inject. `crash` suits any actor; the others need an OS process. */
+export type Fault = "kill" | "crash" | "pause";
+
+/**
+ * `chaos` options.
+ *
+ * - `targets`: the refs to hit, or a function returning them at each injection (e.g. the
+ *   current children of a supervisor, which change as they restart).
+ * - `ratePerSecond`: injections per second, spread evenly. `durationMs`: how long.
+ * - `faults`: drawn from at each injection. @default ["kill"]
+ * - `seed`: the same seed gives the same schedule (times, target index, fault). @default 1
+ * - `pauseMs`: how long a paused process stays paused. @default 1000
+ * - `settleMs`: after the last injection, events are still recorded this long. @default 1000
+ * - `signal`: stops the run early.
+ */
+export interface ChaosOptions {
+  targets: readonly ActorRef<any>[] | (() => readonly ActorRef<any>[] | Promise<readonly ActorRef<any>[]>);
+  ratePerSecond: number;
+  durationMs: number;
+  faults?: readonly Fault[];
+  seed?: number;
+  pauseMs?: number;
+  settleMs?: number;
+  signal?: AbortSignal;
+}
+
+/** One planned injection: when (ms after the start), which target (index) and which fault. */
+export interface PlannedFault {
+  atMs: number;
+  targetIndex: number;
+  fault: Fault;
+}
+
+/** One injection as it happened: `skipped` says why nothing was done (target gone or not an OS process). */
+export interface InjectedFault extends PlannedFault {
+  actor: string | undefined;
+  pid: number | undefined;
+  skipped?: "no_target" | "not_running" | "not_an_os_process";
+}
+
+/** What `chaos` did and what the runtime did meanwhile. */
+export interface ChaosReport {
+  seed: number;
+  injected: InjectedFault[];
+  /** Supervision events seen during the run: child_exited, child_restarted, child_start_failed, supervisor_shutdown. */
+  events: SystemEvent[];
+}
+
+/** mulberry32: a small seeded generator of numbers in [0, 1). */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The schedule `chaos` follows for these options: a pure function of them (replayable). */
+export function chaosPlan(options: Pick<ChaosOptions, "ratePerSecond" | "durationMs" | "faults" | "seed">): PlannedFault[] {
+  const { ratePerSecond, durationMs, faults = ["kill"], seed = 1 } = options;
+  if (!(ratePerSecond > 0)) throw new RangeError(`Cannot run chaos as 'ratePerSecond' must be positive: current value is ${ratePerSecond}`);
+  if (!(durationMs >= 0)) throw new RangeError(`Cannot run chaos as 'durationMs' must be non-negative: current value is ${durationMs}`);
+  if (faults.length === 0) throw new RangeError("Cannot run chaos as 'faults' must not be empty");
+  const next = random(seed);
+  const count = Math.floor((durationMs / 1000) * ratePerSecond);
+  return Array.from({ length: count }, (_, i) => ({
+    atMs: (i * 1000) / ratePerSecond,
+    targetIndex: Math.floor(next() * 2 ** 31),
+    fault: faults[Math.floor(next() * faults.length)],
+  }));
+}
+
+const SUPERVISION = new Set(["child_exited", "child_restarted", "child_start_failed", "supervisor_shutdown"]);
+
+/**
+ * Injects faults on a seeded schedule into a running system and reports each one with
+ * the supervision events that followed: the way to write fault-injection tests of your
+ * own daemons (does the tree come back? does it escalate as designed?). A target is
+ * picked as `targetIndex % targets.length` among the targets at that moment.
+ *
+ * @example
+ * ```ts
+ * const report = await chaos(system, {
+ *   targets: async () => (await sup.whichChildren()).flatMap((c) => (c.ref ? [c.ref] : [])),
+ *   ratePerSecond: 5, durationMs: 10_000, seed: 42,
+ * });
+ * ```
+ */
+export async function chaos(system: ActorSystem, options: ChaosOptions): Promise<ChaosReport> {
+  const { targets, pauseMs = 1000, settleMs = 1000, signal, seed = 1 } = options;
+  const plan = chaosPlan(options);
+  const events: SystemEvent[] = [];
+  const off = system.events.subscribe((event) => SUPERVISION.has(event.type) && events.push(event));
+  const injected: InjectedFault[] = [];
+  const start = performance.now();
+  try {
+    for (const planned of plan) {
+      const wait = planned.atMs - (performance.now() - start);
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      if (signal?.aborted) break;
+      const current = typeof targets === "function" ? await targets() : targets;
+      const ref = current.length > 0 ? current[planned.targetIndex % current.length] : undefined;
+      const pid = ref instanceof OsProcessRef ? ref.pid : undefined;
+      const entry: InjectedFault = { ...planned, actor: ref?.id, pid };
+      if (ref === undefined) entry.skipped = "no_target";
+      else if (!ref.alive) entry.skipped = "not_running";
+      else if (planned.fault === "crash") void crash(ref, new Error(`chaos (seed ${seed})`));
+      else if (!(ref instanceof OsProcessRef)) entry.skipped = "not_an_os_process";
+      else if (planned.fault === "kill" ? !kill(ref) : !pause(ref)) entry.skipped = "not_running";
+      else if (planned.fault === "pause") setTimeout(() => resume(ref), pauseMs);
+      injected.push(entry);
+    }
+    if (!signal?.aborted) await new Promise((resolve) => setTimeout(resolve, settleMs));
+  } finally {
+    off();
+  }
+  return { seed, injected, events };
+}
