@@ -62,6 +62,10 @@ function describe(event: SystemEvent): string {
       return `reason=${event.reason}`;
     case "dead_letter":
       return `actor=${event.actor} reason=${event.reason}`;
+    case "health_check_failed":
+      return `failures=${event.failures} error="${event.error instanceof Error ? event.error.message : String(event.error)}"`;
+    case "log":
+      return `${event.stream}: ${event.line}`;
     default:
       return "";
   }

@@ -130,6 +130,31 @@ test("parseConfig names the JSON path of each kind of bad field", () => {
   assert.equal(bad({ children: [{ id: "p", command: "a", limits: { maxRssBytes: -1 } }] }), "$.children[0].limits.maxRssBytes");
   assert.equal(bad({ children: [{ id: "p", command: "a", shutdown: "soon" }] }), "$.children[0].shutdown");
   assert.equal(bad({ intensity: 1.5, children: [] }), "$.intensity");
+  const p = (fields: object) => ({ children: [{ id: "p", command: "a", ...fields }] });
+  assert.equal(bad(p({ readiness: { tcpPort: 80, logLine: "up" } })), "$.children[0].readiness");
+  assert.equal(bad(p({ readiness: { httpUrl: "ftp://x" } })), "$.children[0].readiness.httpUrl");
+  assert.equal(bad(p({ liveness: { logLine: "up" } })), "$.children[0].liveness.logLine");
+  assert.equal(bad(p({ liveness: { tcpPort: 80, failureThreshold: 0 } })), "$.children[0].liveness.failureThreshold");
+  assert.equal(bad(p({ limits: { forSamples: 1.5 } })), "$.children[0].limits.forSamples");
+  assert.equal(bad(p({ limits: { tree: "yes" } })), "$.children[0].limits.tree");
+  assert.equal(bad(p({ logs: { maxBytes: 0 } })), "$.children[0].logs.maxBytes");
+  assert.equal(bad(p({ spawn: "fork" })), "$.children[0].spawn");
+});
+
+test("parseConfig accepts the OS layer's fields: probes, liveness, limits with hysteresis, logs, spawn", async () => {
+  const { root } = parseConfig({
+    children: [{
+      id: "web",
+      command: "node",
+      readiness: { logLine: "listening", timeoutMs: 5000 },
+      liveness: { httpUrl: "http://127.0.0.1:8080/health", intervalMs: 1000, failureThreshold: 3 },
+      limits: { maxRssBytes: 1e8, forSamples: 3, tree: true },
+      logs: { lines: 200, file: "web.log", maxBytes: 1048576, maxFiles: 2 },
+      stdout: "capture",
+      spawn: "native",
+    }],
+  }, "/tmp");
+  assert.equal(typeof root.instantiate, "function");
 });
 
 test("the embedded default config (examples/demo.json) is valid", async () => {

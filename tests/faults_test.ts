@@ -6,11 +6,17 @@ import { chaos, chaosPlan, crash, kill, osProcess, type OsProcessRef, pause, res
 import { procEntry, procTable } from "../osl/_proc.ts";
 import { isAlive, nextEvent, until } from "./_helpers.ts";
 
-/** RSS after a full collection where the runtime offers one (Bun.gc; Deno with --expose-gc). */
-function collectedRss(): number {
+/**
+ * RSS after a full collection where the runtime offers one (Bun.gc; Deno with
+ * --expose-gc), and a second later, once the allocator has returned freed pages.
+ */
+async function collectedRss(): Promise<number> {
   const g = globalThis as { Bun?: { gc(full: boolean): void }; gc?: () => void };
-  g.Bun?.gc(true);
-  g.gc?.();
+  for (let i = 0; i < 2; i++) {
+    g.Bun?.gc(true);
+    g.gc?.();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
   return process.memoryUsage().rss;
 }
 
@@ -62,7 +68,7 @@ test("chaos: 50 OS children, 1000 seeded SIGKILLs over 20 s, every kill answered
   // pools; measured flat from then on), so "before" is taken after it.
   const warmUp = await chaos(system, { targets, ratePerSecond: 50, durationMs: 5000, seed: 1, settleMs: 500 });
   for (const e of warmUp.events) if (e.type === "child_restarted" && e.pid !== undefined) pids.add(e.pid);
-  const rssBefore = collectedRss();
+  const rssBefore = await collectedRss();
   const report = await chaos(system, {
     targets,
     ratePerSecond: 50,
@@ -88,7 +94,7 @@ test("chaos: 50 OS children, 1000 seeded SIGKILLs over 20 s, every kill answered
   for (const e of report.events) if (e.type === "child_restarted" && e.pid !== undefined) pids.add(e.pid);
   const rows = await sup.whichChildren();
   assert.ok(rows.every((c) => c.status === "running"), "all 50 run again");
-  const rssAfter = collectedRss();
+  const rssAfter = await collectedRss();
   // No growth: at most 10% above (a collection of start-up garbage may leave it lower).
   assert.ok(rssAfter <= rssBefore * 1.1, `RSS ${(rssBefore / 2 ** 20).toFixed(1)} MB before, ${(rssAfter / 2 ** 20).toFixed(1)} MB after`);
   await system.shutdown();
