@@ -85,9 +85,9 @@ export function fixture(name: string): string {
   return fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 }
 
-/** argv that runs the TypeScript file `script` on the runtime running the tests. */
-export function runScript(script: string, args: string[]): string[] {
+/** argv that runs the TypeScript file `script` on the runtime running the tests (`denoFlags` for Deno only). */
+export function runScript(script: string, args: string[], denoFlags: string[] = []): string[] {
   const { name } = runtimeInfo();
-  if (name === "deno") return [process.execPath, "run", "-A", script, ...args];
+  if (name === "deno") return [process.execPath, "run", "-A", ...denoFlags, script, ...args];
   return [process.execPath, script, ...args];
 }
