@@ -44,18 +44,27 @@ export function procTable(): ProcEntry[] {
   return table;
 }
 
-/**
- * The live processes of the trees rooted at `roots` (roots included) plus every member
- * of the process groups `roots` lead: found by parent pid, so a descendant that left
- * the group (setsid) is found too, as long as its chain of parents is alive.
- */
-export function procTree(roots: readonly number[], table: readonly ProcEntry[]): ProcEntry[] {
+/** The entries of `table` by parent pid (build once per table, for many `procTree` calls). */
+export function procChildren(table: readonly ProcEntry[]): Map<number, ProcEntry[]> {
   const children = new Map<number, ProcEntry[]>();
   for (const entry of table) {
     const siblings = children.get(entry.ppid);
     if (siblings === undefined) children.set(entry.ppid, [entry]);
     else siblings.push(entry);
   }
+  return children;
+}
+
+/**
+ * The live processes of the trees rooted at `roots` (roots included) plus every member
+ * of the process groups `roots` lead: found by parent pid, so a descendant that left
+ * the group (setsid) is found too, as long as its chain of parents is alive.
+ */
+export function procTree(
+  roots: readonly number[],
+  table: readonly ProcEntry[],
+  children: Map<number, ProcEntry[]> = procChildren(table),
+): ProcEntry[] {
   const found = new Map<number, ProcEntry>();
   const pending: ProcEntry[] = table.filter((e) => roots.includes(e.pid) || roots.includes(e.pgid));
   while (pending.length > 0) {

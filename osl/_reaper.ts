@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import process from "node:process";
-import { type ProcEntry, procEntry, procTable, procTree } from "./_proc.ts";
+import { procChildren, type ProcEntry, procEntry, procTable, procTree } from "./_proc.ts";
 import { evalArgs } from "./_runtime.ts";
 
 /** SIGTERM first; SIGKILL what is left after this many ms. */
@@ -20,15 +20,21 @@ const SNAPSHOT_MS = 1000;
 async function reaperMain(graceMs: number, snapshotMs: number): Promise<void> {
   const roots = new Map<number, { startTime: number; known: Map<number, ProcEntry> }>();
   const same = (e: ProcEntry) => procEntry(e.pid)?.startTime === e.startTime;
+  /** One read of the process table, indexed, shared by every tree walked at that moment. */
+  function snapshot() {
+    const table = procTable();
+    return { table, byPid: new Map(table.map((e) => [e.pid, e])), children: procChildren(table) };
+  }
   /** Records and returns the live tree of `root`: its group, its descendants, those seen before. */
-  function treeOf(pid: number): ProcEntry[] {
+  function treeOf(pid: number, snap: ReturnType<typeof snapshot>): ProcEntry[] {
     const root = roots.get(pid)!;
-    const leader = procEntry(pid);
+    const alive = (e: ProcEntry) => snap.byPid.get(e.pid)?.startTime === e.startTime;
+    const leader = snap.byPid.get(pid);
     const reused = leader !== undefined && leader.startTime !== root.startTime;
-    const starts = [...root.known.values()].filter(same).map((e) => e.pid);
+    const starts = [...root.known.values()].filter(alive).map((e) => e.pid);
     if (!reused) starts.push(pid);
-    for (const e of procTree(starts, procTable())) root.known.set(e.pid, e);
-    for (const [p, e] of root.known) if (!same(e)) root.known.delete(p);
+    for (const e of procTree(starts, snap.table, snap.children)) root.known.set(e.pid, e);
+    for (const [p, e] of root.known) if (!alive(e)) root.known.delete(p);
     return [...root.known.values()];
   }
   function signal(entries: ProcEntry[], sig: string): void {
@@ -40,7 +46,11 @@ async function reaperMain(graceMs: number, snapshotMs: number): Promise<void> {
     }
   }
   for (const sig of ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT"]) process.on(sig, () => {});
-  const timer = setInterval(() => roots.forEach((_, pid) => treeOf(pid)), snapshotMs);
+  const timer = setInterval(() => {
+    if (roots.size === 0) return;
+    const snap = snapshot();
+    roots.forEach((_, pid) => treeOf(pid, snap));
+  }, snapshotMs);
   let pending = "";
   for await (const chunk of process.stdin) {
     pending += chunk;
@@ -50,13 +60,16 @@ async function reaperMain(graceMs: number, snapshotMs: number): Promise<void> {
       const [op, pid, startTime] = line.split(" ").map((w, i) => (i === 0 ? w : Number(w))) as [string, number, number];
       if (op === "+") roots.set(pid, { startTime, known: new Map() });
       else if (op === "-" && roots.has(pid)) {
-        signal(treeOf(pid), "SIGKILL");
+        // The runtime already killed the group; what may remain are descendants that left
+        // it, seen in a snapshot. A process that had none (the common case) costs no scan.
+        if ([...roots.get(pid)!.known.keys()].some((p) => p !== pid)) signal(treeOf(pid, snapshot()), "SIGKILL");
         roots.delete(pid);
       }
     }
   }
   clearInterval(timer);
-  const all = [...roots.keys()].flatMap(treeOf);
+  const snap = snapshot();
+  const all = [...roots.keys()].flatMap((pid) => treeOf(pid, snap));
   signal(all, "SIGTERM");
   signal(all, "SIGCONT");
   if (all.some(same)) await new Promise((resolve) => setTimeout(resolve, graceMs));
@@ -69,6 +82,7 @@ const PROGRAM = [
   'const process = (await import("node:process")).default;',
   procEntry.toString(),
   procTable.toString(),
+  procChildren.toString(),
   procTree.toString(),
   `await (${reaperMain.toString()})(${GRACE_MS}, ${SNAPSHOT_MS});`,
 ].join("\n");

@@ -50,9 +50,12 @@ interface BunSubprocess {
 }
 type BunSpawn = (argv: string[], options: Record<string, unknown>) => BunSubprocess;
 
+/** Reads `stream` into `sink` to its end (a read error ends it too: the process is gone). */
 async function drain(stream: unknown, sink: Sink | undefined): Promise<void> {
   if (sink === undefined || !(stream instanceof ReadableStream)) return;
-  for await (const chunk of stream as ReadableStream<Uint8Array>) sink.push(chunk);
+  try {
+    for await (const chunk of stream as ReadableStream<Uint8Array>) sink.push(chunk);
+  } catch { /* closed under us */ }
   sink.end();
 }
 

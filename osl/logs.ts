@@ -4,7 +4,7 @@ import { closeSync, openSync, renameSync, rmSync, statSync, writeSync } from "no
 /**
  * How a process child's output is kept (osProcess `logs`).
  *
- * - `lines`: how many of the latest lines `OsProcessRef.logs()` keeps, across restarts. @default 1000
+ * - `lines`: how many of the latest lines `OsProcessRef.logs()` keeps. @default 1000
  * - `maxLineLength`: a longer line is cut into pieces of this many characters, so one
  *   endless line cannot exhaust memory. @default 65536
  * - `file`: append every line (stdout and stderr) to this file. @default none
@@ -123,7 +123,7 @@ class RotatingFile {
 }
 
 /**
- * The output of one process child: lines into a ring of the latest `lines`, an
+ * The output of one run of a process child: lines into a ring of the latest `lines`, an
  * optional rotating file, and listeners (log events, readiness by line). Memory is
  * bounded by `lines` x `maxLineLength` characters whatever the child prints.
  */
@@ -133,6 +133,8 @@ export class LogCapture {
   #file: RotatingFile | undefined;
   readonly #options: Required<Omit<LogOptions, "file">> & Pick<LogOptions, "file">;
   #listeners = new Set<(line: LogLine) => void>();
+  /** Streams not ended yet; the file is closed when the last one ends. */
+  #open = 0;
 
   constructor(options: LogOptions = {}) {
     const { lines = 1000, maxLineLength = 65536, file, maxBytes = 10 * 1024 * 1024, maxFiles = 5 } = options;
@@ -140,8 +142,9 @@ export class LogCapture {
     this.#ring = new Array(lines);
   }
 
-  /** A sink for one stream of one process: `push` its chunks, then `end`. */
+  /** A sink for one stream of the process: `push` its chunks, then `end`. */
   stream(stream: LogLine["stream"]): { push(chunk: Uint8Array): void; end(): void } {
+    this.#open++;
     this.#file ??= this.#options.file === undefined
       ? undefined
       : new RotatingFile(this.#options.file, this.#options.maxBytes, this.#options.maxFiles);
@@ -164,14 +167,15 @@ export class LogCapture {
         splitter.push(chunk);
         flush();
       },
-      end() {
+      end: () => {
         splitter.end();
         flush();
+        if (--this.#open === 0) this.#file?.close();
       },
     };
   }
 
-  /** Calls `listener` with every line from now on; returns the function that stops it. */
+  /** Calls `listener` with every line from now on; returns the function that stops it (readiness waits use it). */
   listen(listener: (line: LogLine) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
@@ -182,11 +186,5 @@ export class LogCapture {
     const ring = this.#ring;
     const ordered = [...ring.slice(this.#next), ...ring.slice(0, this.#next)];
     return ordered.filter((entry): entry is LogLine => entry !== undefined);
-  }
-
-  /** Closes the log file (a later stream reopens it). */
-  close(): void {
-    this.#file?.close();
-    this.#file = undefined;
   }
 }

@@ -93,7 +93,7 @@ export class OsProcessRef extends ForwardingRef<OsProcessMessage> {
     this.#handle = handle;
     this.#logs = logs;
   }
-  /** The latest captured lines of this child, oldest first, across its restarts (`logs.lines` of them). */
+  /** The latest captured lines of this run of the child, oldest first (`logs.lines` of them); still readable after it exited. */
   logs(): LogLine[] {
     return this.#logs.lines();
   }
@@ -175,11 +175,13 @@ function validate(spec: OsProcessSpec): void {
  */
 export function osProcess(spec: OsProcessSpec): Startable<OsProcessMessage, OsProcessRef> {
   validate(spec);
-  const logs = new LogCapture(spec.logs); // one per child spec: its lines survive restarts
   return {
     type: "worker",
     instantiate(ref) {
+      // Each run has its own: one spec may start several children, and a restarted
+      // child's readiness must not pass on its predecessor's lines.
       const handle = new Handle(new LimitWatch(spec.limits ?? {}));
+      const logs = new LogCapture(spec.logs);
       return {
         behavior: processBehavior(spec, handle, logs) as Behavior<Handle, OsProcessMessage>,
         ref: new OsProcessRef(ref, handle, logs),
@@ -219,13 +221,12 @@ function processBehavior(spec: OsProcessSpec, handle: Handle, logs: LogCapture):
       if (handle.startTime !== undefined) reaper.guard(pid, handle.startTime);
       const kill = () => handle.running && killGroup(pid, "SIGKILL", handle.startTime);
 
-      const stopListening = captureOutput(ctx, child, logs, spec);
+      captureOutput(ctx, child, logs, spec);
       const exited = new AbortController();
       handle.exit = child.exit.then((exit) => {
         handle.running = false;
         killGroup(pid, "SIGKILL", handle.startTime); // leftovers of the group
         reaper.release(pid); // and of its tree, setsid'd descendants included
-        stopListening();
         const reason = exitReason(exit, successExitCodes);
         exited.abort(reason);
         return reason;
@@ -276,17 +277,17 @@ function processBehavior(spec: OsProcessSpec, handle: Handle, logs: LogCapture):
 }
 
 /**
- * Feeds the child's piped output into `logs`, line callbacks and `log` events;
- * returns the function that stops the event and callback listeners.
+ * Feeds the child's piped output into `logs` (this run's own), line callbacks and `log`
+ * events, until its streams end (after the exit, for lines still in the pipe).
  */
-function captureOutput(ctx: ActorContext<Internal>, child: Spawned, logs: LogCapture, spec: OsProcessSpec): () => void {
+function captureOutput(ctx: ActorContext<Internal>, child: Spawned, logs: LogCapture, spec: OsProcessSpec): void {
   const sinks: { stdout?: Sink; stderr?: Sink } = {};
   if (outputMode(spec.stdout) === "pipe") sinks.stdout = logs.stream("stdout");
   if (outputMode(spec.stderr) === "pipe") sinks.stderr = logs.stream("stderr");
   child.pipe(sinks);
   const callbacks = { stdout: spec.stdout, stderr: spec.stderr };
   const actor = ctx.self.id;
-  return logs.listen((entry) => {
+  logs.listen((entry) => {
     const callback = callbacks[entry.stream];
     if (typeof callback === "function") callback(entry.line);
     if (ctx.events.observed) ctx.events.publish({ type: "log", actor, pid: child.pid, stream: entry.stream, line: entry.line });

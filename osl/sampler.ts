@@ -1,6 +1,6 @@
 import pidusage from "pidusage";
 import type { ProcessSample } from "../src/events.ts";
-import { procTable, procTree } from "./_proc.ts";
+import { procChildren, procTable, procTree } from "./_proc.ts";
 
 /**
  * Resource policy of an OS process child, checked on every sample.
@@ -124,7 +124,8 @@ async function usage(pids: number[]): Promise<Map<number, Stat>> {
 async function sampleAll(watched: Set<Watched>): Promise<void> {
   const entries = [...watched];
   const table = entries.some((e) => e.tree) ? procTable() : [];
-  const members = entries.map((e) => (e.tree ? procTree([e.pid], table).map((p) => p.pid) : [e.pid]));
+  const children = procChildren(table); // one index for every tree of this tick
+  const members = entries.map((e) => (e.tree ? procTree([e.pid], table, children).map((p) => p.pid) : [e.pid]));
   const stats = await usage([...new Set(members.flat())]);
   entries.forEach((entry, i) => {
     const own = stats.get(entry.pid);

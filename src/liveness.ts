@@ -13,7 +13,8 @@ export type HealthCheck = (ref: ActorRef<any>, signal: AbortSignal) => Promise<u
  * `shutdown` says) with `{ error: HealthCheckError }`, an abnormal exit, so the
  * strategy applies (Kubernetes' livenessProbe; OTP has no equivalent).
  *
- * - `intervalMs` @default 10000 · `timeoutMs` per check @default 1000 · `failureThreshold` @default 3
+ * - `intervalMs` @default 10000 (on the system's clock) · `timeoutMs` per check, in real time
+ *   @default 1000 · `failureThreshold` @default 3
  */
 export interface Liveness {
   check: HealthCheck;

@@ -323,7 +323,10 @@ function supervisorBehavior(spec: ResolvedSupervisorSpec): Behavior<State, Super
     if (tick.checking) return;
     tick.checking = true;
     const { check, timeoutMs = 1000 } = tick.child.spec.liveness!;
-    runCheck(check, tick.ref, timeoutMs).then(() => ctx.self.send(new LivenessResult(tick, undefined)), (error) => ctx.self.send(new LivenessResult(tick, error ?? "failed")));
+    runCheck(check, tick.ref, timeoutMs).then(
+      () => ctx.self.send(new LivenessResult(tick, undefined)),
+      (error) => ctx.self.send(new LivenessResult(tick, error ?? "failed")),
+    );
   }
 
   function onLivenessResult({ tick, error }: LivenessResult): void {

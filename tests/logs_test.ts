@@ -21,6 +21,17 @@ test("output is captured line by line: a line split across chunks stays whole, t
   assert.deepEqual(lines.sort(), ["stderr:oops", "stdout:alpha", "stdout:beta", "stdout:gamma"], "each line is also a log event");
 });
 
+test("children started from one osProcess spec each keep their own lines and log events", async () => {
+  await using system = new ActorSystem();
+  const events: string[] = [];
+  system.events.subscribe((e) => e.type === "log" && events.push(`${e.pid}:${e.line}`));
+  const printsPid = osProcess({ command: "sh", args: ["-c", "echo $$; sleep 60"], readiness: { logLine: /^\d+$/ } });
+  const sup = system.spawn(supervisor({ strategy: "one_for_one", children: [{ id: "a", start: printsPid }, { id: "b", start: printsPid }] }));
+  const rows = await sup.whichChildren();
+  for (const row of rows) assert.deepEqual((row.ref as OsProcessRef).logs().map((l) => l.line), [String(row.pid)]);
+  assert.deepEqual(events.sort(), rows.map((r) => `${r.pid}:${r.pid}`).sort(), "one event per line, from the process that printed it");
+});
+
 test("a child printing 100 MB: memory stays bounded, every line is intact, files rotate by size", { timeout: 120_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), "airssys-logs-"));
   try {
