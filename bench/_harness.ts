@@ -1,5 +1,5 @@
 import process from "node:process";
-import { runtimeInfo } from "../osl/_runtime.ts";
+import { runtimeInfo } from "../osl/internal.ts";
 
 /**
  * One benchmark case, written once and run by `deno bench` (Deno.bench) and by

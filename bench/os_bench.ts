@@ -6,7 +6,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { execa } from "execa";
 import { ActorSystem, supervisor } from "../mod.ts";
 import { osProcess } from "../osl/mod.ts";
-import { runtimeInfo } from "../osl/_runtime.ts";
+import { runtimeInfo } from "../osl/internal.ts";
 import { atExit, bench, collectGarbage, probe, size, SMOKE } from "./_harness.ts";
 import { nativeSpawn } from "./_native_spawn.ts";
 

@@ -1,5 +1,3 @@
-import { execa } from "execa";
-
 /** What the process actor asks of a spawn adapter. */
 export interface SpawnRequest {
   command: string;
@@ -33,50 +31,5 @@ export interface Spawned {
   onMessage(listener: (message: unknown) => void): () => void;
 }
 
-/** Starts a child; rejects (with the cause) when the command cannot be started. */
+/** Starts a child; rejects with a `SpawnError` when the command cannot be started. */
 export type Spawner = (request: SpawnRequest) => Promise<Spawned>;
-
-/** The default adapter: execa (no shell unless asked, its errors as causes). */
-export const execaSpawner: Spawner = async (request) => {
-  const subprocess = execa(request.command, request.args, {
-    cwd: request.cwd,
-    env: request.env,
-    shell: request.shell ?? false,
-    detached: true,
-    cleanup: false,
-    reject: false,
-    buffer: false,
-    stdin: "ignore",
-    stdout: request.stdout,
-    stderr: request.stderr,
-    ...(request.ipc ? { ipc: true, serialization: "json" as const } : {}),
-  });
-  const exit = subprocess.then((result) => ({
-    exitCode: result.signal ? null : result.exitCode ?? null,
-    signal: result.signal ?? null,
-  }));
-  await new Promise<void>((resolve, reject) => {
-    subprocess.once("spawn", resolve);
-    subprocess.once("error", reject);
-  }).catch(async () => {
-    const result = await subprocess;
-    throw new Error(`Cannot start '${request.command}': ${result.shortMessage}`, { cause: result.cause ?? result });
-  });
-  return {
-    pid: subprocess.pid!,
-    exit,
-    pipe(sinks) {
-      for (const name of ["stdout", "stderr"] as const) {
-        const sink = sinks[name];
-        const stream = subprocess[name];
-        if (sink === undefined || stream === null) continue;
-        stream.on("data", (chunk: Uint8Array) => sink.push(chunk));
-        stream.once("end", () => sink.end());
-      }
-    },
-    onMessage(listener) {
-      subprocess.on("message", listener);
-      return () => subprocess.off("message", listener);
-    },
-  };
-};

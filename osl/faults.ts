@@ -1,6 +1,5 @@
-import type { ActorRef } from "../src/actor.ts";
-import type { ActorSystem } from "../src/system.ts";
-import type { SystemEvent } from "../src/events.ts";
+import type { ActorRef, ActorSystem, SystemEvent } from "../mod.ts";
+import { refusal } from "../src/internal.ts";
 import { OsProcessRef } from "./process.ts";
 
 /**
@@ -98,9 +97,12 @@ function random(seed: number): () => number {
 /** The schedule `chaos` follows for these options: a pure function of them (replayable). */
 export function chaosPlan(options: Pick<ChaosOptions, "ratePerSecond" | "durationMs" | "faults" | "seed">): PlannedFault[] {
   const { ratePerSecond, durationMs, faults = ["kill"], seed = 1 } = options;
-  if (!(ratePerSecond > 0)) throw new RangeError(`Cannot run chaos as 'ratePerSecond' must be positive: current value is ${ratePerSecond}`);
-  if (!(durationMs >= 0)) throw new RangeError(`Cannot run chaos as 'durationMs' must be non-negative: current value is ${durationMs}`);
-  if (faults.length === 0) throw new RangeError("Cannot run chaos as 'faults' must not be empty");
+  if (!(ratePerSecond > 0)) throw refusal("chaos options", "ratePerSecond", "must be a positive number", ratePerSecond, RangeError);
+  if (!(durationMs >= 0)) throw refusal("chaos options", "durationMs", "must be a non-negative number of ms", durationMs, RangeError);
+  const known = ["kill", "crash", "pause"];
+  if (faults.length === 0 || faults.some((f) => !known.includes(f))) {
+    throw refusal("chaos options", "faults", 'must be a non-empty list of "kill", "crash", "pause"', faults);
+  }
   const next = random(seed);
   const count = Math.floor((durationMs / 1000) * ratePerSecond);
   return Array.from({ length: count }, (_, i) => ({

@@ -12,18 +12,19 @@
  * await using system = new ActorSystem();
  * system.spawn(supervisor({
  *   strategy: "one_for_one",
- *   children: [{ id: "redis", start: osProcess({ command: "redis-server", readiness: { tcpPort: 6379 } }) }],
+ *   children: [{ id: "sleeper", start: osProcess({ command: "sleep", args: ["1"] }) }],
  * }));
  * ```
  *
  * @module
  */
+export { ReadinessError, ResourceLimitError, SpawnError } from "./errors.ts";
 export { chaos, chaosPlan, crash, kill, pause, resume } from "./faults.ts";
 export type { ChaosOptions, ChaosReport, Fault, InjectedFault, PlannedFault } from "./faults.ts";
-export { osProcess, OsProcessRef } from "./process.ts";
-export type { OsProcessMessage, OsProcessSpec, OutputHandling } from "./process.ts";
 export type { LogLine, LogOptions } from "./logs.ts";
-export { probeCheck } from "./readiness.ts";
-export type { Probe, Readiness } from "./readiness.ts";
-export { ResourceLimitError } from "./sampler.ts";
-export type { ResourceLimits } from "./sampler.ts";
+export { probeCheck } from "./probes.ts";
+export type { Probe, Readiness } from "./probes.ts";
+export { osProcess, OsProcessRef } from "./process.ts";
+export type { OsProcessMessage } from "./process.ts";
+export type { OsProcessSpec, OutputHandling } from "./process_spec.ts";
+export type { ProcessSample, ResourceLimits } from "./sampler.ts";

@@ -1,56 +1,15 @@
-import { type ActorContext, type ActorRef, type Behavior, ForwardingRef, type Startable } from "../src/actor.ts";
-import type { ProcessSample } from "../src/events.ts";
-import type { ExitReason } from "../src/exit_reason.ts";
-import { LogCapture, type LogLine, type LogOptions, validateLogOptions } from "./logs.ts";
-import { type Readiness, waitUntilReady } from "./readiness.ts";
-import { LimitWatch, type ResourceLimits, Sampler, validateLimits } from "./sampler.ts";
-import { killGroup, spawnerFor } from "./_runtime.ts";
+import { type ActorContext, type ActorRef, type Behavior, type ExitReason, ForwardingRef, type Startable } from "../mod.ts";
+import { parseSpec } from "../src/internal.ts";
+import { killGroup } from "./_group.ts";
+import { LogCapture, type LogLine } from "./logs.ts";
+import { waitUntilReady } from "./probes.ts";
+import { type OsProcessSpec, osProcessSpecSchema, type OutputHandling } from "./process_spec.ts";
 import { procEntry } from "./_proc.ts";
 import { Reaper } from "./_reaper.ts";
+import { LimitWatch, type ProcessSample, Sampler } from "./sampler.ts";
 import type { Sink, Spawned } from "./_spawn.ts";
-
-/**
- * Where a child's stdout or stderr goes: dropped, the runtime's own, captured (ring,
- * file, `log` events; see `logs`), or captured and also given line by line to a callback.
- */
-export type OutputHandling = "ignore" | "inherit" | "capture" | ((line: string) => void);
-
-/**
- * An OS process as a supervised child.
- *
- * - `command`, `args`: run directly, never through a shell unless `shell` names one
- *   (e.g. `shell: "/bin/sh"`).
- * - `cwd`, `env` (added to the runtime's environment).
- * - `stdout`, `stderr`: @default "capture"
- * - `logs`: how captured output is kept: a ring of the latest lines read with
- *   `OsProcessRef.logs()`, an optional rotating file (`LogOptions`). Lines are also
- *   published as `log` events.
- * - `stopSignal`: sent to the child's process group on an orderly stop (then SIGCONT,
- *   so a paused child acts on it). @default "SIGTERM"
- * - `successExitCodes`: exit codes that count as a `"normal"` exit. @default [0]
- * - `readiness`: the start completes (and the supervisor starts the next sibling)
- *   only once the probe passes: a TCP port accepts, an HTTP GET answers 2xx, an output
- *   line matches, or an IPC message arrives; the start fails after `timeoutMs`.
- * - `limits`: resource policy (`ResourceLimits`): over a limit for `forSamples`
- *   samples in a row, the child is stopped with `{ error: ResourceLimitError }`.
- * - `spawn`: `"execa"` (default) or `"native"` (Bun.spawn / Deno.Command, the lowest
- *   restart latency; no `shell`, no IPC readiness).
- */
-export interface OsProcessSpec {
-  command: string;
-  args?: readonly string[];
-  cwd?: string;
-  env?: Record<string, string>;
-  stdout?: OutputHandling;
-  stderr?: OutputHandling;
-  logs?: LogOptions;
-  stopSignal?: NodeJS.Signals;
-  successExitCodes?: readonly number[];
-  readiness?: Readiness;
-  limits?: ResourceLimits;
-  shell?: string;
-  spawn?: "execa" | "native";
-}
+import { execaSpawner } from "./_spawn_execa.ts";
+import { nativeSpawner } from "./_spawn_native.ts";
 
 /** What a process actor accepts: `{ type: "signal", signal }` signals its process group. */
 export type OsProcessMessage = { type: "signal"; signal: NodeJS.Signals };
@@ -121,39 +80,6 @@ function exitReason(exit: { exitCode: number | null; signal: string | null }, su
   return exit.exitCode !== null && successExitCodes.includes(exit.exitCode) ? "normal" : exit;
 }
 
-function validate(spec: OsProcessSpec): void {
-  const fail = (field: string, rule: string, value: unknown) =>
-    new TypeError(`Cannot start OS process as '${field}' ${rule}: current value is ${value instanceof RegExp ? value : JSON.stringify(value)}`);
-  if (typeof spec?.command !== "string" || spec.command === "") throw fail("command", "must be a non-empty string", spec?.command);
-  if (spec.args !== undefined && (!Array.isArray(spec.args) || spec.args.some((a) => typeof a !== "string"))) {
-    throw fail("args", "must be an array of strings", spec.args);
-  }
-  for (const key of ["stdout", "stderr"] as const) {
-    const value = spec[key];
-    if (value !== undefined && typeof value !== "function" && !["ignore", "inherit", "capture"].includes(value)) {
-      throw fail(key, 'must be "ignore", "inherit", "capture" or a function', value);
-    }
-  }
-  if (spec.spawn !== undefined && spec.spawn !== "execa" && spec.spawn !== "native") throw fail("spawn", 'must be "execa" or "native"', spec.spawn);
-  const r = spec.readiness as Record<string, unknown> | undefined;
-  if (r !== undefined) {
-    const kinds = ["tcpPort", "httpUrl", "logLine", "ipcMessage"].filter((k) => k in r);
-    if (kinds.length !== 1) throw fail("readiness", "must have exactly one of tcpPort, httpUrl, logLine, ipcMessage", r);
-    if ("tcpPort" in r && !(Number.isInteger(r.tcpPort) && (r.tcpPort as number) > 0 && (r.tcpPort as number) < 65536)) {
-      throw fail("readiness.tcpPort", "must be an integer port from 1 to 65535", r.tcpPort);
-    }
-    if ("httpUrl" in r && !URL.canParse(String(r.httpUrl))) throw fail("readiness.httpUrl", "must be a URL", r.httpUrl);
-    if ("logLine" in r && !(typeof r.logLine === "string" || r.logLine instanceof RegExp)) {
-      throw fail("readiness.logLine", "must be a string or a RegExp", r.logLine);
-    }
-    if ("logLine" in r && (spec.stdout === "ignore" || spec.stdout === "inherit") && (spec.stderr === "ignore" || spec.stderr === "inherit")) {
-      throw fail("readiness.logLine", "needs stdout or stderr captured", r.logLine);
-    }
-  }
-  validateLimits(spec.limits, fail);
-  validateLogOptions(spec.logs, fail);
-}
-
 /**
  * An OS process as an actor, usable as any child's `start`: spawned (execa by
  * default) in its own process group and session, no shell. Its exit becomes the
@@ -174,7 +100,7 @@ function validate(spec: OsProcessSpec): void {
  * ```
  */
 export function osProcess(spec: OsProcessSpec): Startable<OsProcessMessage, OsProcessRef> {
-  validate(spec);
+  parseSpec(osProcessSpecSchema, spec, "OS process spec");
   return {
     type: "worker",
     instantiate(ref) {
@@ -183,8 +109,9 @@ export function osProcess(spec: OsProcessSpec): Startable<OsProcessMessage, OsPr
       const handle = new Handle(new LimitWatch(spec.limits ?? {}));
       const logs = new LogCapture(spec.logs);
       return {
-        behavior: processBehavior(spec, handle, logs) as Behavior<Handle, OsProcessMessage>,
+        behavior: processBehavior(spec, handle, logs) as Behavior<unknown, OsProcessMessage>,
         ref: new OsProcessRef(ref, handle, logs),
+        facts: () => (handle.pid === undefined ? {} : { pid: handle.pid, sample: handle.sample }),
       };
     },
   };
@@ -203,7 +130,8 @@ function processBehavior(spec: OsProcessSpec, handle: Handle, logs: LogCapture):
     async init(ctx: ActorContext<Internal>) {
       const stdout = outputMode(spec.stdout);
       const stderr = outputMode(spec.stderr);
-      const child = await spawnerFor(spec.spawn ?? "execa")({
+      const spawner = spec.spawn === "native" ? nativeSpawner : execaSpawner;
+      const child = await spawner({
         command: spec.command,
         args: spec.args ?? [],
         cwd: spec.cwd,
@@ -243,7 +171,7 @@ function processBehavior(spec: OsProcessSpec, handle: Handle, logs: LogCapture):
       if (spec.readiness !== undefined) {
         await waitUntilReady(spec.readiness, { logs, onMessage: child.onMessage }, over).catch((error) => {
           kill();
-          throw exited.signal.aborted ? new Error(`Process exited before it was ready`, { cause: exited.signal.reason }) : error;
+          throw error;
         });
       }
       const sampler = ctx.extension(SAMPLER, () => new Sampler());

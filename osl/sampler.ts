@@ -1,54 +1,53 @@
 import pidusage from "pidusage";
-import type { ProcessSample } from "../src/events.ts";
+import * as v from "valibot";
+import { boolean, durationMs, positive, positiveInteger, type Schema } from "../src/internal.ts";
+import { ResourceLimitError } from "./errors.ts";
 import { procChildren, procTable, procTree } from "./_proc.ts";
 
+/** Resource usage of an OS process (its tree, by default), as sampled by pidusage. */
+export type ProcessSample = {
+  /** CPU use since the previous sample, in percent of one core (may exceed 100). */
+  cpuPercent: number;
+  /** Resident set size, in bytes. */
+  rssBytes: number;
+  /** Wall-clock time of the sample, ms since the epoch. */
+  timestamp: number;
+};
+
+/** The shortest sample interval, in ms: sampling reads /proc and runs pidusage. */
+const MIN_SAMPLE_INTERVAL_MS = 10;
+
 /**
- * Resource policy of an OS process child, checked on every sample.
+ * Resource policy of an OS process child, checked on every sample: over a limit for
+ * `forSamples` samples in a row, the child is stopped with `{ error: ResourceLimitError }`.
  *
- * - `maxRssBytes`: resident set size above which the child is stopped, in bytes.
- * - `maxCpuPercent`: CPU use above which it is stopped, in percent of one core.
- * - `forSamples`: act only after this many samples in a row over a limit, so a
- *   short spike is tolerated (hysteresis). @default 1
- * - `tree`: measure the whole process tree (the child and its descendants, summed),
- *   not the child alone. @default true
- * - `sampleIntervalMs`: how often it is sampled, in ms. @default 1000
+ * @example
+ * ```ts
+ * import type { ResourceLimits } from "@airssys/rt/osl";
+ * const limits: ResourceLimits = { maxRssBytes: 512 * 1024 ** 2, forSamples: 3, sampleIntervalMs: 2000 };
+ * ```
  */
 export interface ResourceLimits {
+  /** Resident set size above which the child is stopped, in bytes. @default none */
   maxRssBytes?: number;
+  /** CPU use above which it is stopped, in percent of one core. @default none */
   maxCpuPercent?: number;
+  /** Act only after this many samples in a row over a limit (hysteresis). @default 1 */
   forSamples?: number;
+  /** Measure the whole process tree (the child and its descendants, summed). @default true */
   tree?: boolean;
+  /** How often it is sampled, in ms (at least 10). @default 1000 */
   sampleIntervalMs?: number;
 }
 
-/**
- * The abnormal exit cause of a child stopped for exceeding a limit: names the limit
- * (`"maxRssBytes"` or `"maxCpuPercent"`), its value, the measured one (bytes or
- * percent) and for how many samples in a row it was over.
- */
-export class ResourceLimitError extends Error {
-  override name = "ResourceLimitError";
-  constructor(
-    readonly limit: "maxRssBytes" | "maxCpuPercent",
-    readonly max: number,
-    readonly measured: number,
-    readonly samples = 1,
-  ) {
-    super(`${limit} exceeded: measured ${Math.round(measured)}, limit ${max}, for ${samples} sample${samples === 1 ? "" : "s"} in a row`);
-  }
-}
-
-/** Validates `limits`; `fail(field, rule, value)` builds the error to throw. */
-export function validateLimits(limits: ResourceLimits | undefined, fail: (field: string, rule: string, value: unknown) => Error): void {
-  if (limits === undefined) return;
-  for (const key of ["maxRssBytes", "maxCpuPercent", "sampleIntervalMs"] as const) {
-    const value = limits[key];
-    if (value !== undefined && !(typeof value === "number" && value > 0)) throw fail(`limits.${key}`, "must be a positive number", value);
-  }
-  const n = limits.forSamples;
-  if (n !== undefined && !(Number.isInteger(n) && n >= 1)) throw fail("limits.forSamples", "must be a positive integer", n);
-  if (limits.tree !== undefined && typeof limits.tree !== "boolean") throw fail("limits.tree", "must be a boolean", limits.tree);
-}
+/** The schema of `ResourceLimits`. */
+export const limitsSchema: Schema<ResourceLimits> = v.strictObject({
+  maxRssBytes: v.optional(positive("must be a positive number of bytes")),
+  maxCpuPercent: v.optional(positive("must be a positive number (percent of one core)")),
+  forSamples: v.optional(positiveInteger),
+  tree: v.optional(boolean),
+  sampleIntervalMs: v.optional(durationMs(`must be a number of ms, at least ${MIN_SAMPLE_INTERVAL_MS}`, MIN_SAMPLE_INTERVAL_MS)),
+}, "must be an object");
 
 /** Applies `limits` to a stream of samples: an error once one limit was exceeded `forSamples` times in a row. */
 export class LimitWatch {

@@ -1,37 +1,35 @@
-import type { ActorCell } from "./actor.ts";
-
-type Cell = ActorCell<unknown>;
+import type { HostedActor } from "./_host.ts";
 
 /**
  * A system's live actors in spawn order: a doubly linked list threaded through the
- * cells' `prevLive` / `nextLive` fields, so adding and removing cost O(1) and no
+ * actors' `prevLive` / `nextLive` fields, so adding and removing cost O(1) and no
  * allocation per actor.
  */
 export class LiveActors {
-  #head: Cell | undefined;
-  #tail: Cell | undefined;
+  #head: HostedActor | undefined;
+  #tail: HostedActor | undefined;
 
-  add(cell: Cell): void {
-    cell.prevLive = this.#tail;
-    cell.nextLive = undefined;
-    if (this.#tail === undefined) this.#head = cell;
-    else this.#tail.nextLive = cell;
-    this.#tail = cell;
+  add(actor: HostedActor): void {
+    actor.prevLive = this.#tail;
+    actor.nextLive = undefined;
+    if (this.#tail === undefined) this.#head = actor;
+    else this.#tail.nextLive = actor;
+    this.#tail = actor;
   }
 
-  delete(cell: Cell): void {
-    const { prevLive, nextLive } = cell;
+  delete(actor: HostedActor): void {
+    const { prevLive, nextLive } = actor;
     if (prevLive === undefined) this.#head = nextLive;
     else prevLive.nextLive = nextLive;
     if (nextLive === undefined) this.#tail = prevLive;
     else nextLive.prevLive = prevLive;
-    cell.prevLive = cell.nextLive = undefined;
+    actor.prevLive = actor.nextLive = undefined;
   }
 
   /** The live actors, oldest first. */
-  toArray(): Cell[] {
-    const cells: Cell[] = [];
-    for (let cell = this.#head; cell !== undefined; cell = cell.nextLive) cells.push(cell);
-    return cells;
+  toArray(): HostedActor[] {
+    const actors: HostedActor[] = [];
+    for (let actor = this.#head; actor !== undefined; actor = actor.nextLive) actors.push(actor);
+    return actors;
   }
 }

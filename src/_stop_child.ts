@@ -1,8 +1,7 @@
-import { type ActorRef, cellOf } from "./actor.ts";
+import type { ActorRef } from "./actor.ts";
+import { controlOf } from "./_control.ts";
+import type { Shutdown } from "./child_spec.ts";
 import type { ExitReason } from "./exit_reason.ts";
-
-/** How long to wait for a child to stop: ms, `"brutal_kill"` or `"infinity"`. */
-export type Shutdown = number | "brutal_kill" | "infinity";
 
 /**
  * Stops `ref` as an OTP supervisor stops a child (`supervisor:shutdown/2`):
@@ -12,5 +11,5 @@ export type Shutdown = number | "brutal_kill" | "infinity";
 export function stopChild(ref: ActorRef<unknown>, shutdown: Shutdown, reason: ExitReason = "shutdown"): Promise<void> {
   if (shutdown === "brutal_kill") return ref.stop("killed");
   if (shutdown === "infinity") return ref.stop(reason);
-  return cellOf(ref).stopWithin(shutdown, reason);
+  return controlOf(ref).stopWithin(shutdown, reason);
 }

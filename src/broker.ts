@@ -1,4 +1,6 @@
-import { type ActorCell, type ActorRef, cellOf } from "./actor.ts";
+import type { ActorRef } from "./actor.ts";
+import { type Control, controlOf } from "./_control.ts";
+import { refusal } from "./_schema.ts";
 import type { ActorSystem } from "./system.ts";
 
 /**
@@ -17,8 +19,8 @@ import type { ActorSystem } from "./system.ts";
  */
 export class Broker {
   #system: ActorSystem;
-  #topics = new Map<string, Set<ActorCell<unknown>>>();
-  #topicsOf = new Map<ActorCell<unknown>, Set<string>>();
+  #topics = new Map<string, Set<Control>>();
+  #topicsOf = new Map<Control, Set<string>>();
 
   constructor(system: ActorSystem) {
     this.#system = system;
@@ -28,31 +30,31 @@ export class Broker {
    * Subscribes `ref` to `topic` (idempotent); returns the unsubscribe function.
    * @throws {TypeError} when `topic` is not a non-empty string
    */
-  subscribe(topic: string, ref: ActorRef<any>): () => void {
+  subscribe(topic: string, ref: ActorRef<unknown>): () => void {
     if (typeof topic !== "string" || topic === "") {
-      throw new TypeError(`Cannot subscribe as 'topic' must be a non-empty string: current value is ${JSON.stringify(topic)}`);
+      throw refusal("subscription", "topic", "must be a non-empty string", topic);
     }
-    const cell = cellOf(ref);
-    if (!cell.alive) return () => {};
+    const actor = controlOf(ref);
+    if (!actor.alive) return () => {};
     let subscribers = this.#topics.get(topic);
     if (subscribers === undefined) this.#topics.set(topic, subscribers = new Set());
-    subscribers.add(cell);
-    let topics = this.#topicsOf.get(cell);
+    subscribers.add(actor);
+    let topics = this.#topicsOf.get(actor);
     if (topics === undefined) {
-      this.#topicsOf.set(cell, topics = new Set());
-      cell.onExit(() => this.#forget(cell));
+      this.#topicsOf.set(actor, topics = new Set());
+      actor.onExit(() => this.#forget(actor));
     }
     topics.add(topic);
     return () => this.unsubscribe(topic, ref);
   }
 
   /** Removes `ref` from `topic` (no-op if it was not subscribed). */
-  unsubscribe(topic: string, ref: ActorRef<any>): void {
-    const cell = cellOf(ref);
+  unsubscribe(topic: string, ref: ActorRef<unknown>): void {
+    const actor = controlOf(ref);
     const subscribers = this.#topics.get(topic);
-    subscribers?.delete(cell);
+    subscribers?.delete(actor);
     if (subscribers?.size === 0) this.#topics.delete(topic);
-    this.#topicsOf.get(cell)?.delete(topic);
+    this.#topicsOf.get(actor)?.delete(topic);
   }
 
   /** Sends `message` to every subscriber of `topic`; returns how many it reached. */
@@ -62,7 +64,7 @@ export class Broker {
       this.#system.events.publish({ type: "dead_letter", actor: "", message, reason: "no_subscribers", topic });
       return 0;
     }
-    for (const cell of subscribers) cell.send(message);
+    for (const actor of subscribers) actor.ref.send(message);
     return subscribers.size;
   }
 
@@ -71,12 +73,12 @@ export class Broker {
     return this.#topics.get(topic)?.size ?? 0;
   }
 
-  #forget(cell: ActorCell<unknown>): void {
-    for (const topic of this.#topicsOf.get(cell) ?? []) {
+  #forget(actor: Control): void {
+    for (const topic of this.#topicsOf.get(actor) ?? []) {
       const subscribers = this.#topics.get(topic)!;
-      subscribers.delete(cell);
+      subscribers.delete(actor);
       if (subscribers.size === 0) this.#topics.delete(topic);
     }
-    this.#topicsOf.delete(cell);
+    this.#topicsOf.delete(actor);
   }
 }

@@ -1,4 +1,5 @@
 import { clearTimeout, setImmediate, setTimeout } from "node:timers";
+import { refusal } from "./_schema.ts";
 
 /** A pending timer of a `Clock`: `unref()` lets the process exit while it is pending. */
 export interface TimerHandle {
@@ -78,7 +79,7 @@ export class ManualClock implements Clock {
    * @throws {RangeError} when `ms` is negative
    */
   async advance(ms: number): Promise<void> {
-    if (!(ms >= 0)) throw new RangeError(`Cannot advance as 'ms' must be a non-negative number: current value is ${ms}`);
+    if (!(ms >= 0)) throw refusal("advance argument", "ms", "must be a non-negative number of ms", ms, RangeError);
     const target = this.#now + ms;
     await settle();
     while (true) {

@@ -28,8 +28,8 @@ export class ActorStoppedError extends Error {
   /** The message that was not answered. */
   readonly undelivered: unknown;
   /** The actor's exit reason, `"noproc"` if it was already gone. */
-  readonly reason: ExitReason | "noproc";
-  constructor(actorId: string, message: unknown, reason: ExitReason | "noproc") {
+  readonly reason: ExitReason;
+  constructor(actorId: string, message: unknown, reason: ExitReason) {
     const why = reason === "noproc" ? "is not alive" : `exited (${formatExitReason(reason)})`;
     super(`Actor ${actorId} ${why} before replying`, {
       cause: typeof reason === "object" && "error" in reason ? reason.error : undefined,
@@ -96,5 +96,22 @@ export class SupervisorError extends Error {
     super(`Supervisor refused child '${childId}': ${reason}`);
     this.reason = reason;
     this.childId = childId;
+  }
+}
+
+/**
+ * The exit cause of a child stopped by its liveness check (`ChildSpec.liveness`): the
+ * child's id, how many checks failed in a row, and the last failure as `cause`.
+ */
+export class HealthCheckError extends Error {
+  override name = "HealthCheckError";
+  /** The `id` of the child spec. */
+  readonly childId: string;
+  /** Consecutive failed checks. */
+  readonly failures: number;
+  constructor(childId: string, failures: number, cause: unknown) {
+    super(`Child '${childId}' failed its liveness check ${failures} times in a row`, { cause });
+    this.childId = childId;
+    this.failures = failures;
   }
 }

@@ -1,15 +1,5 @@
 import type { ExitReason } from "./exit_reason.ts";
 
-/** Resource usage of an OS process, as sampled by pidusage. */
-export interface ProcessSample {
-  /** CPU use since the previous sample, in percent of one core (may exceed 100). */
-  cpuPercent: number;
-  /** Resident set size, in bytes. */
-  rssBytes: number;
-  /** Wall-clock time of the sample, ms since the epoch. */
-  timestamp: number;
-}
-
 /**
  * Why a message became a dead letter: its actor was not alive, its bounded mailbox
  * was full (the overflow rule dropped it), or a broker topic had no subscriber.
@@ -24,15 +14,31 @@ export type DeadLetterReason = "not_alive" | "mailbox_full" | "no_subscribers";
 export type SystemEvent =
   | { type: "actor_started"; actor: string; name?: string }
   | { type: "actor_exited"; actor: string; name?: string; reason: ExitReason }
-  | { type: "child_started"; supervisor: string; childId: string; actor: string; childType: "worker" | "supervisor"; pid?: number }
+  | {
+    type: "child_started";
+    supervisor: string;
+    childId: string;
+    actor: string;
+    childType: "worker" | "supervisor";
+    pid?: number;
+    sample?: Readonly<Record<string, number>>;
+  }
   | { type: "child_exited"; supervisor: string; childId: string; actor: string; reason: ExitReason; pid?: number }
-  | { type: "child_restarted"; supervisor: string; childId: string; actor: string; restarts: number; pid?: number }
+  | {
+    type: "child_restarted";
+    supervisor: string;
+    childId: string;
+    actor: string;
+    restarts: number;
+    pid?: number;
+    sample?: Readonly<Record<string, number>>;
+  }
   | { type: "child_start_failed"; supervisor: string; childId: string; actor: string; error: unknown }
   | { type: "health_check_failed"; supervisor: string; childId: string; actor: string; failures: number; error: unknown }
   | { type: "log"; actor: string; pid: number; stream: "stdout" | "stderr"; line: string }
   | { type: "supervisor_shutdown"; supervisor: string; reason: "reached_max_restart_intensity" | "auto_shutdown" | "shutdown" }
   | { type: "dead_letter"; actor: string; message: unknown; reason: DeadLetterReason; topic?: string }
-  | { type: "process_sample"; actor: string; pid: number; sample: ProcessSample };
+  | { type: "process_sample"; actor: string; pid: number; sample: Readonly<Record<string, number>> };
 
 /** A subscriber; it must not throw (a throw is reported with `reportError`). */
 export type Listener<E> = (event: E) => void;

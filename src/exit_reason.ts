@@ -4,8 +4,10 @@
  * Mirrors Erlang's exit reasons: `"normal"`, `"shutdown"` and `{ shutdown: term }`
  * are normal exits (a `transient` child is not restarted after them); everything
  * else is abnormal. `"killed"` is the reason of an actor stopped by an untrappable
- * kill (OTP's `exit(Pid, kill)`, a supervisor's `brutal_kill`). An OS process exit is
- * `{ exitCode, signal }`; the process actor maps its success codes to `"normal"`.
+ * kill (OTP's `exit(Pid, kill)`, a supervisor's `brutal_kill`). `"noproc"`: the actor
+ * was not alive when linked or monitored; `"noconnection"`: its node became unreachable
+ * (Erlang's). An OS process exit is `{ exitCode, signal }`; the process actor maps its
+ * success codes to `"normal"`.
  *
  * @example
  * ```ts
@@ -18,6 +20,8 @@ export type ExitReason =
   | "normal"
   | "shutdown"
   | "killed"
+  | "noproc"
+  | "noconnection"
   | { shutdown: unknown }
   | { error: unknown }
   | { exitCode: number | null; signal: string | null };

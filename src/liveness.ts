@@ -1,11 +1,13 @@
+import * as v from "valibot";
 import type { ActorRef } from "./actor.ts";
+import { durationMs, positiveInteger, type Schema, typed } from "./_schema.ts";
 
 /**
  * One health check of a child: resolves if healthy, rejects (or times out: `signal`
  * aborts after `timeoutMs`) if not. `askCheck` checks an actor, `probeCheck`
- * (`@airssys/rt/osl`) a TCP port or an HTTP URL.
+ * (`@airssys/rt/osl`) a process.
  */
-export type HealthCheck = (ref: ActorRef<any>, signal: AbortSignal) => Promise<unknown>;
+export type HealthCheck = (ref: ActorRef<never>, signal: AbortSignal) => Promise<unknown>;
 
 /**
  * `ChildSpec.liveness`: the supervisor runs `check` every `intervalMs` while the child
@@ -13,23 +15,35 @@ export type HealthCheck = (ref: ActorRef<any>, signal: AbortSignal) => Promise<u
  * `shutdown` says) with `{ error: HealthCheckError }`, an abnormal exit, so the
  * strategy applies (Kubernetes' livenessProbe; OTP has no equivalent).
  *
- * - `intervalMs` @default 10000 (on the system's clock) · `timeoutMs` per check, in real time
- *   @default 1000 · `failureThreshold` @default 3
+ * @example
+ * ```ts
+ * import { askCheck, type Liveness } from "@airssys/rt";
+ * const liveness: Liveness = { check: askCheck("ping"), intervalMs: 1000, failureThreshold: 3 };
+ * ```
  */
 export interface Liveness {
+  /** The check. */
   check: HealthCheck;
+  /** Time between checks, in ms, on the system's clock. @default 10000 */
   intervalMs?: number;
+  /** Time one check may take, in ms of real time. @default 1000 */
   timeoutMs?: number;
+  /** Failures in a row that stop the child. @default 3 */
   failureThreshold?: number;
 }
 
-/** The exit cause of a child stopped by its liveness check: its id, the failures and the last error. */
-export class HealthCheckError extends Error {
-  override name = "HealthCheckError";
-  constructor(readonly childId: string, readonly failures: number, cause: unknown) {
-    super(`Child '${childId}' failed its liveness check ${failures} times in a row`, { cause });
-  }
-}
+/** The timing fields of a liveness check (shared with the `supervise` config's probes). */
+export const livenessTimingEntries: v.ObjectEntries = {
+  intervalMs: v.optional(durationMs("must be a number of ms, at least 1", 1)),
+  timeoutMs: v.optional(durationMs("must be a number of ms, at least 1", 1)),
+  failureThreshold: v.optional(positiveInteger),
+};
+
+/** The schema of `Liveness`. */
+export const livenessSchema: Schema<Liveness> = typed(v.object({
+  check: v.function("must be a function (ref, signal) => Promise"),
+  ...livenessTimingEntries,
+}, "must be an object with a check"));
 
 /**
  * A health check that asks the actor `message`; healthy when it replies within the
@@ -37,22 +51,24 @@ export class HealthCheckError extends Error {
  *
  * @example
  * ```ts
- * { id: "cache", start: cache, liveness: { check: askCheck("ping"), intervalMs: 1000 } }
+ * import { askCheck, type ChildSpec } from "@airssys/rt";
+ * const cache = { receive: (s: null, _msg: "ping", ctx: { reply(v: unknown): void }) => (ctx.reply("pong"), s) };
+ * const child: ChildSpec = { id: "cache", start: cache, liveness: { check: askCheck("ping"), intervalMs: 1000 } };
  * ```
  */
 export function askCheck(message: unknown, isHealthy: (reply: unknown) => boolean = () => true): HealthCheck {
   return async (ref, signal) => {
-    const reply = await ref.ask(message, { signal, timeoutMs: Infinity });
+    const reply = await (ref as ActorRef<unknown>).ask(message, { signal, timeoutMs: Infinity });
     if (!isHealthy(reply)) throw new Error(`Unhealthy reply: ${JSON.stringify(reply)}`);
   };
 }
 
 /** Runs `check` on `ref`, rejecting with a timeout error after `timeoutMs` whatever the check does. */
-export function runCheck(check: HealthCheck, ref: ActorRef<any>, timeoutMs: number): Promise<unknown> {
+export function runCheck(check: HealthCheck, ref: ActorRef<unknown>, timeoutMs: number): Promise<unknown> {
   const signal = AbortSignal.timeout(timeoutMs);
   const { promise, resolve, reject } = Promise.withResolvers<unknown>();
   const abort = () => reject(signal.reason);
   signal.addEventListener("abort", abort, { once: true });
-  check(ref, signal).then(resolve, reject).finally(() => signal.removeEventListener("abort", abort));
+  check(ref as ActorRef<never>, signal).then(resolve, reject).finally(() => signal.removeEventListener("abort", abort));
   return promise;
 }

@@ -1,3 +1,6 @@
+import * as v from "valibot";
+import { oneOf, positiveInteger, type Schema } from "./_schema.ts";
+
 const MAX_SEGMENT = 1024;
 
 class Segment<T> {
@@ -16,6 +19,7 @@ class Segment<T> {
  *
  * @example
  * ```ts
+ * import { Mailbox } from "@airssys/rt";
  * const box = new Mailbox<string>();
  * box.push("a"); box.push("b");
  * box.shift(); // "a"
@@ -77,5 +81,83 @@ export class Mailbox<T> {
     const out: T[] = [];
     while (this.#size > 0) out.push(this.shift() as T);
     return out;
+  }
+}
+
+/**
+ * A bounded mailbox: at most `capacity` queued messages; a message arriving at a full
+ * mailbox is handled by `overflow` and published as a `dead_letter` event with reason
+ * `"mailbox_full"`:
+ * - `"drop_newest"` drops the arriving message (`send` still returns true);
+ * - `"drop_oldest"` drops the oldest queued message and queues the new one (when the
+ *   oldest is an exit or down signal, which is never dropped, the new one is dropped);
+ * - `"reject"` drops the arriving message and `send` returns false.
+ * An ask that is dropped rejects with `MailboxFullError`. Exit and down signals are
+ * never dropped and do not count against the capacity. (Akka's bounded mailboxes;
+ * OTP has none.)
+ *
+ * @example
+ * ```ts
+ * import { ActorSystem } from "@airssys/rt";
+ * await using system = new ActorSystem();
+ * const slow = system.spawn({ receive: (s) => s }, { mailbox: { capacity: 100, overflow: "drop_oldest" } });
+ * ```
+ */
+export interface MailboxOptions {
+  /** Most messages queued at once (exit and down signals not counted). */
+  capacity: number;
+  /** What happens to a message that arrives at a full mailbox. @default "drop_newest" */
+  overflow?: "drop_newest" | "drop_oldest" | "reject";
+}
+
+/** The schema of `MailboxOptions` (defaults filled in). */
+export const mailboxSchema: Schema<Required<MailboxOptions>> = v.object({
+  capacity: positiveInteger,
+  overflow: v.optional(oneOf(["drop_newest", "drop_oldest", "reject"] as const), "drop_newest"),
+}, "must be an object with a capacity");
+
+/** What `BoundedMailbox.offer` did: the item it dropped (maybe the offered one), and whether the offered one was queued. */
+export interface Offer<T> {
+  queued: boolean;
+  dropped: T | undefined;
+}
+
+const QUEUED: Offer<never> = { queued: true, dropped: undefined };
+
+/**
+ * A mailbox that applies `MailboxOptions`: `offer` queues or drops by the overflow rule;
+ * signals (`isSignal`) always go in and are not counted. Internal to actors.
+ */
+export class BoundedMailbox<T> extends Mailbox<T> {
+  #signals = 0;
+  constructor(readonly options: Required<MailboxOptions>, readonly isSignal: (item: T) => boolean) {
+    super();
+  }
+
+  /** Queues a signal: never dropped, not counted against the capacity. */
+  pushSignal(item: T): void {
+    this.#signals++;
+    this.push(item);
+  }
+
+  /** Offers a message under the overflow rule. */
+  offer(item: T): Offer<T> {
+    if (this.size - this.#signals < this.options.capacity) {
+      this.push(item);
+      return QUEUED;
+    }
+    const { overflow } = this.options;
+    if (overflow === "drop_oldest" && !this.isSignal(this.peek()!)) {
+      const dropped = this.shift();
+      this.push(item);
+      return { queued: true, dropped };
+    }
+    return { queued: overflow !== "reject", dropped: item };
+  }
+
+  override shift(): T | undefined {
+    const item = super.shift();
+    if (item !== undefined && this.#signals > 0 && this.isSignal(item)) this.#signals--;
+    return item;
   }
 }

@@ -1,12 +1,5 @@
-import {
-  type ActorCell,
-  type ActorRef,
-  type Behavior,
-  type Host,
-  type SpawnOptions,
-  spawnActor,
-  type Startable,
-} from "./actor.ts";
+import type { ActorRef, Behavior, SpawnOptions, Startable } from "./actor.ts";
+import { spawnActor } from "./_cell.ts";
 import { type Clock, realClock } from "./clock.ts";
 import { EventStream, type SystemEvent } from "./events.ts";
 import type { ExitReason } from "./exit_reason.ts";
@@ -14,6 +7,8 @@ import { Scheduler, type SchedulerOptions } from "./scheduler.ts";
 import { stopChild } from "./_stop_child.ts";
 import { LiveActors } from "./_live_actors.ts";
 import { Timers } from "./_timers.ts";
+import { refusal } from "./_schema.ts";
+import type { Host } from "./_host.ts";
 
 /** Options of `new ActorSystem()`. */
 export interface ActorSystemOptions extends SchedulerOptions {
@@ -52,9 +47,7 @@ export class ActorSystem implements AsyncDisposable {
   constructor(options: ActorSystemOptions = {}) {
     const { shutdownTimeoutMs = 5000, clock = realClock } = options;
     if (!(shutdownTimeoutMs >= 0)) {
-      throw new RangeError(
-        `Cannot create ActorSystem as 'shutdownTimeoutMs' must be a non-negative number: current value is ${shutdownTimeoutMs}`,
-      );
+      throw refusal("actor system options", "shutdownTimeoutMs", "must be a non-negative number of ms", shutdownTimeoutMs, RangeError);
     }
     this.#shutdownTimeoutMs = shutdownTimeoutMs;
     let ids = 0;
@@ -70,18 +63,18 @@ export class ActorSystem implements AsyncDisposable {
       nextId: () => ++ids,
       register(name, ref) {
         if (names.has(name)) {
-          throw new TypeError(`Cannot spawn as 'name' is already registered: current value is "${name}"`);
+          throw refusal("spawn options", "name", "is already registered", name);
         }
         names.set(name, ref);
       },
-      spawned(cell) {
-        live.add(cell);
-        if (events.observed) events.publish({ type: "actor_started", actor: cell.id, name: cell.name });
+      spawned(actor) {
+        live.add(actor);
+        if (events.observed) events.publish({ type: "actor_started", actor: actor.id, name: actor.name });
       },
-      exited(cell, reason: ExitReason) {
-        live.delete(cell);
-        if (cell.name !== undefined && names.get(cell.name) === cell.ref) names.delete(cell.name);
-        if (events.observed) events.publish({ type: "actor_exited", actor: cell.id, name: cell.name, reason });
+      exited(actor, reason: ExitReason) {
+        live.delete(actor);
+        if (actor.name !== undefined && names.get(actor.name) === actor.ref) names.delete(actor.name);
+        if (events.observed) events.publish({ type: "actor_exited", actor: actor.id, name: actor.name, reason });
       },
       deadLetter(actor, message, reason) {
         events.publish({ type: "dead_letter", actor, message, reason });
@@ -95,6 +88,7 @@ export class ActorSystem implements AsyncDisposable {
    *
    * @throws {TypeError} when `options.name` is already registered, or `start` is no behaviour.
    */
+  // deno-lint-ignore no-explicit-any
   spawn<M, R extends ActorRef<M> = ActorRef<M>>(start: Behavior<any, M> | Startable<M, R>, options?: SpawnOptions): R {
     if (this.#shuttingDown !== undefined) throw new TypeError("Cannot spawn: the actor system is shutting down");
     return spawnActor(this.#host, start, options, undefined);
@@ -135,10 +129,10 @@ export class ActorSystem implements AsyncDisposable {
   }
 
   async #shutdown(): Promise<void> {
-    for (const root of this.#live.toArray().filter((cell) => cell.parent === undefined).reverse()) {
+    for (const root of this.#live.toArray().filter((actor) => actor.parent === undefined).reverse()) {
       await stopChild(root.ref, root.type === "supervisor" ? "infinity" : this.#shutdownTimeoutMs);
     }
-    await Promise.all(this.#live.toArray().map((cell) => stopChild(cell.ref, this.#shutdownTimeoutMs)));
+    await Promise.all(this.#live.toArray().map((actor) => stopChild(actor.ref, this.#shutdownTimeoutMs)));
     const extensions = [...this.#extensions!.values()].reverse();
     this.#extensions = undefined;
     for (const extension of extensions) await extension[Symbol.asyncDispose]();

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
-import { runtimeInfo } from "../osl/_runtime.ts";
+import { runtimeInfo } from "../osl/internal.ts";
 import type { ActorSystem, SystemEvent } from "../mod.ts";
 
 type EventOf<T extends SystemEvent["type"]> = Extract<SystemEvent, { type: T }>;

@@ -142,7 +142,7 @@ test("names are registered, refused when taken, and released on exit", async () 
   await using system = new ActorSystem();
   const ref = system.spawn(echo, { name: "echo" });
   assert.equal(system.whereis("echo"), ref);
-  assert.throws(() => system.spawn(echo, { name: "echo" }), /'name' is already registered: current value is "echo"/);
+  assert.throws(() => system.spawn(echo, { name: "echo" }), /Invalid spawn options at name: is already registered \(got "echo"\)/);
   await ref.stop();
   assert.equal(system.whereis("echo"), undefined);
 });
@@ -262,8 +262,8 @@ test("sendAfter and sendInterval refuse a bad period, naming it", async () => {
   });
   probe.send("try");
   assert.deepEqual(await probe.ask("get"), [
-    "Cannot sendInterval as 'ms' must be a positive number: current value is 0",
-    "Cannot sendAfter as 'ms' must be a non-negative number: current value is -1",
+    "Invalid sendInterval argument at ms: must be a positive number of ms (got 0)",
+    "Invalid sendAfter argument at ms: must be a non-negative number of ms (got -1)",
   ]);
 });
 

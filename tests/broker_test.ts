@@ -54,5 +54,5 @@ test("publishing to a topic without subscribers is a dead letter naming the topi
   assert.equal(event.reason, "no_subscribers");
   assert.equal(event.topic, "nobody");
   assert.deepEqual(event.message, { id: 1 });
-  assert.throws(() => broker.subscribe("", system.spawn(collector([]))), /'topic' must be a non-empty string/);
+  assert.throws(() => broker.subscribe("", system.spawn(collector([]))), / at topic: must be a non-empty string/);
 });

@@ -50,5 +50,5 @@ test("a child's shutdown timeout runs on the manual clock", async () => {
 });
 
 test("advance refuses a negative duration", async () => {
-  await assert.rejects(new ManualClock().advance(-1), /'ms' must be a non-negative number: current value is -1/);
+  await assert.rejects(new ManualClock().advance(-1), /Invalid advance argument at ms: must be a non-negative number of ms \(got -1\)/);
 });

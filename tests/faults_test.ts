@@ -4,7 +4,7 @@ import { execa } from "execa";
 import { ActorSystem, type Behavior, supervisor } from "../mod.ts";
 import { chaosPlan, crash, kill, osProcess, type OsProcessRef, pause, resume } from "../osl/mod.ts";
 import { procEntry } from "../osl/_proc.ts";
-import { runtimeInfo } from "../osl/_runtime.ts";
+import { runtimeInfo } from "../osl/internal.ts";
 import { fixture, nextEvent, runScript, until } from "./_helpers.ts";
 
 test("kill, pause, resume and crash inject one fault each; the supervisor answers as usual", async () => {
@@ -38,7 +38,7 @@ test("chaosPlan: the same seed gives the same schedule, another seed another one
   assert.deepEqual(chaosPlan({ ...options, seed: 7 }), a);
   assert.notDeepEqual(chaosPlan({ ...options, seed: 8 }), a);
   assert.deepEqual(a.map((f) => f.atMs), Array.from({ length: 20 }, (_, i) => i * 100));
-  assert.throws(() => chaosPlan({ ratePerSecond: 0, durationMs: 1 }), /'ratePerSecond' must be positive: current value is 0/);
+  assert.throws(() => chaosPlan({ ratePerSecond: 0, durationMs: 1 }), /Invalid chaos options at ratePerSecond: must be a positive number \(got 0\)/);
 });
 
 test("chaos: 50 OS children, 1000 seeded SIGKILLs over 20 s, every kill answered by a restart, nothing left behind", { timeout: 120_000 }, async () => {

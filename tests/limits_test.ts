@@ -55,6 +55,6 @@ test("limits measure the whole tree: a shell whose child leaks is over the limit
 });
 
 test("limits are validated up front, naming the field", () => {
-  assert.throws(() => osProcess({ command: "x", limits: { forSamples: 0 } }), /'limits\.forSamples' must be a positive integer: current value is 0/);
-  assert.throws(() => osProcess({ command: "x", limits: { tree: "yes" as never } }), /'limits\.tree' must be a boolean/);
+  assert.throws(() => osProcess({ command: "x", limits: { forSamples: 0 } }), /Invalid OS process spec at limits\.forSamples: must be a positive integer \(got 0\)/);
+  assert.throws(() => osProcess({ command: "x", limits: { tree: "yes" as never } }), / at limits\.tree: must be true or false/);
 });

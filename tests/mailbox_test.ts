@@ -116,13 +116,13 @@ test("exit signals are never dropped by a full mailbox and do not count against 
 test("invalid mailbox options are refused naming the field", () => {
   const system = new ActorSystem();
   const idle = { receive: (s: unknown) => s };
-  assert.throws(() => system.spawn(idle, { mailbox: { capacity: 0 } }), /'mailbox\.capacity' must be a positive integer: current value is 0/);
+  assert.throws(() => system.spawn(idle, { mailbox: { capacity: 0 } }), /Invalid spawn options at mailbox\.capacity: must be a positive integer \(got 0\)/);
   assert.throws(
     () => system.spawn(idle, { mailbox: { capacity: 1, overflow: "drop_all" as "reject" } }),
-    /'mailbox\.overflow' must be one of "drop_newest", "drop_oldest", "reject": current value is "drop_all"/,
+    /Invalid spawn options at mailbox\.overflow: must be one of "drop_newest", "drop_oldest", "reject" \(got "drop_all"\)/,
   );
   assert.throws(
     () => supervisor({ strategy: "one_for_one", children: [{ id: "w", start: idle, mailbox: { capacity: -1 } }] }),
-    /'children\[0\]\.mailbox\.capacity' must be a positive integer/,
+    / at children\[0\]\.mailbox\.capacity: must be a positive integer/,
   );
 });

@@ -105,9 +105,9 @@ test("liveness for an actor: an unhealthy reply to askCheck restarts it", async 
 
 test("liveness is validated up front, naming the field", () => {
   const start: Behavior<undefined, never> = { receive: (s) => s };
-  assert.throws(() => supervisor({ strategy: "one_for_one", children: [{ id: "c", start, liveness: { check: "ping" as never } }] }), /'children\[0\]\.liveness\.check' must be a function/);
+  assert.throws(() => supervisor({ strategy: "one_for_one", children: [{ id: "c", start, liveness: { check: "ping" as never } }] }), / at children\[0\]\.liveness\.check: must be a function/);
   assert.throws(
     () => supervisor({ strategy: "one_for_one", children: [{ id: "c", start, liveness: { check: askCheck("x"), failureThreshold: 0 } }] }),
-    /'children\[0\]\.liveness\.failureThreshold' must be a positive integer: current value is 0/,
+    /Invalid child spec at children\[0\]\.liveness\.failureThreshold: must be a positive integer \(got 0\)/,
   );
 });

@@ -6,7 +6,7 @@ import { createInterface } from "node:readline";
 import { ActorSystem } from "../mod.ts";
 import { osProcess } from "../osl/mod.ts";
 import { procEntry, procTable, procTree } from "../osl/_proc.ts";
-import { killGroup } from "../osl/_runtime.ts";
+import { killGroup } from "../osl/_group.ts";
 import { fixture, isAlive, runScript, until } from "./_helpers.ts";
 
 test("a SIGKILLed runtime leaves nothing behind: within 2 s every descendant is gone", { timeout: 30_000 }, async () => {

@@ -256,19 +256,19 @@ test("an invalid spec is refused before anything starts, naming the field and va
   const start = worker("w");
   assert.throws(
     () => supervisor({ strategy: "one_for_one", children: [{ id: "w", start, restart: "always" as "permanent" }] }),
-    /'children\[0\]\.restart' must be one of "permanent", "transient", "temporary": current value is "always"/,
+    /Invalid child spec at children\[0\]\.restart: must be one of "permanent", "transient", "temporary" \(got "always"\)/,
   );
   assert.throws(
     () => supervisor({ strategy: "one_for_one", children: [{ id: "w", start, shutdown: -1 }] }),
-    /'children\[0\]\.shutdown' must be a non-negative number: current value is -1/,
+    /Invalid child spec at children\[0\]\.shutdown: must be a non-negative number, "brutal_kill" or "infinity" \(got -1\)/,
   );
   assert.throws(
     () => supervisor({ strategy: "one_for_one", children: [{ id: "w", start }, { id: "w", start }] }),
-    /'children\[1\]\.id' must be unique/,
+    / at children\[1\]\.id: must be unique/,
   );
-  assert.throws(() => supervisor({ strategy: "one_for_none" as "one_for_one", children: [] }), /'strategy'/);
+  assert.throws(() => supervisor({ strategy: "one_for_none" as "one_for_one", children: [] }), / at strategy: must be one of/);
   assert.throws(
     () => supervisor({ strategy: "one_for_one", children: [{ id: "w", start, significant: true }] }),
-    /'children\[0\]\.significant' must be false for a "permanent" child/,
+    / at children\[0\]\.significant: must be false for a "permanent" child/,
   );
 });

@@ -7,9 +7,9 @@ import process from "node:process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ActorSystem, type SupervisorRef, supervisor } from "../mod.ts";
-import { osProcess } from "../osl/mod.ts";
-import { isAlive, nextEvent, record, until } from "./_helpers.ts";
+import { ActorSystem, type SupervisorRef, supervisor } from "../../mod.ts";
+import { osProcess } from "../../osl/mod.ts";
+import { isAlive, nextEvent, record, until } from "../_helpers.ts";
 
 const sleep = (seconds = "60") => osProcess({ command: "sleep", args: [seconds] });
 

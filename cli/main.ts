@@ -2,25 +2,20 @@
  * The `supervise` command: runs a supervisor tree of OS processes described in JSON.
  *
  * ```sh
- * deno run -A src/cli.ts [config.json] [--json] [--duration <seconds>]
- * bun src/cli.ts [config.json] [--json] [--duration <seconds>]
+ * deno run -A cli/main.ts [config.json] [--json] [--duration <seconds>]
+ * bun cli/main.ts [config.json] [--json] [--duration <seconds>]
  * ```
  *
  * @module
  */
-import { readFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
 import process from "node:process";
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import demo from "../examples/demo.json" with { type: "json" };
-import type { SystemEvent } from "./events.ts";
-import { formatExitReason } from "./exit_reason.ts";
-import { ActorSystem } from "./system.ts";
-import { ConfigError, parseConfig } from "./_config.ts";
+import { ActorSystem, formatExitReason, type SystemEvent } from "../mod.ts";
+import { configJsonSchema, loadConfig, parseConfig } from "./config.ts";
 import { collectRows, renderTable } from "./_status_table.ts";
 
 const USAGE = `Usage: supervise [config.json] [--json] [--duration <seconds>]
+       supervise --schema
 
 Runs the supervisor tree described by config.json (default: the embedded demo,
 examples/demo.json) until SIGINT or SIGTERM, or for --duration seconds; then stops
@@ -29,6 +24,7 @@ it in reverse start order and exits, leaving no child running.
 Options:
   --json              print each event as one JSON line on stdout
   --duration <s>      stop the tree after <s> seconds
+  --schema            print the config's JSON Schema and exit
   -h, --help          show this help
 
 Output: a live table on a terminal, otherwise one line per event.
@@ -71,22 +67,6 @@ function describe(event: SystemEvent): string {
   }
 }
 
-function loadConfig(path: string | undefined): { json: unknown; baseDir: string } {
-  if (path === undefined) return { json: demo, baseDir: fileURLToPath(new URL("../examples/", import.meta.url)) };
-  const file = resolve(path);
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (error) {
-    throw new ConfigError("$", `cannot read ${file}: ${(error as Error).message}`, undefined);
-  }
-  try {
-    return { json: JSON.parse(text), baseDir: dirname(file) };
-  } catch (error) {
-    throw new ConfigError("$", `${file} is not valid JSON: ${(error as Error).message}`, undefined);
-  }
-}
-
 /**
  * Runs `supervise` with command-line `args`; resolves with the exit code once the
  * tree has stopped (see USAGE).
@@ -97,7 +77,12 @@ export async function main(args: string[], io: CliIo = process): Promise<number>
     parsed = parseArgs({
       args,
       allowPositionals: true,
-      options: { json: { type: "boolean" }, duration: { type: "string" }, help: { type: "boolean", short: "h" } },
+      options: {
+        json: { type: "boolean" },
+        duration: { type: "string" },
+        schema: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
     });
   } catch (error) {
     io.stderr.write(`supervise: ${(error as Error).message}\n\n${USAGE}\n`);
@@ -106,6 +91,10 @@ export async function main(args: string[], io: CliIo = process): Promise<number>
   const { values, positionals } = parsed;
   if (values.help) {
     io.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (values.schema) {
+    io.stdout.write(`${JSON.stringify(configJsonSchema(), null, 2)}\n`);
     return 0;
   }
   const durationS = values.duration === undefined ? undefined : Number(values.duration);
@@ -119,7 +108,7 @@ export async function main(args: string[], io: CliIo = process): Promise<number>
     const { json, baseDir } = loadConfig(positionals[0]);
     config = parseConfig(json, baseDir);
   } catch (error) {
-    if (!(error instanceof ConfigError || error instanceof TypeError || error instanceof RangeError)) throw error;
+    if (!(error instanceof TypeError || error instanceof RangeError)) throw error;
     io.stderr.write(`supervise: ${error.message}\n`);
     return 2;
   }

@@ -1,4 +1,4 @@
-import type { SupervisorRef } from "./supervisor.ts";
+import type { SupervisorRef } from "../mod.ts";
 
 /** One line of the live table. */
 export interface StatusRow {

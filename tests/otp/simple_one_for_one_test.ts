@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { ActorSystem, type Behavior, ChildStartError, type SupervisorRef, supervisor, SupervisorError } from "../mod.ts";
-import { nextEvent } from "./_helpers.ts";
+import { ActorSystem, type Behavior, ChildStartError, type SupervisorRef, supervisor, SupervisorError } from "../../mod.ts";
+import { nextEvent } from "../_helpers.ts";
 
 type Msg = "get" | "boom";
 
@@ -115,14 +115,14 @@ test("the dynamic children of a restarted simple_one_for_one sub-supervisor are 
 test("a simple_one_for_one spec needs exactly one template and refuses significant", () => {
   assert.throws(
     () => supervisor({ strategy: "simple_one_for_one", children: [] }),
-    /'children' must hold exactly one template child spec for simple_one_for_one \(its length\): current value is 0/,
+    /Invalid supervisor spec at children: must hold exactly one template child spec for simple_one_for_one \(got \[\]\)/,
   );
   assert.throws(
     () => supervisor({ strategy: "simple_one_for_one", children: [{ id: "w", start: workerOf, restart: "transient", significant: true }] }),
-    /'children\[0\]\.significant' must be false for a simple_one_for_one template/,
+    / at children\[0\]\.significant: must be false for a simple_one_for_one template/,
   );
   assert.throws(
     () => supervisor({ strategy: "one_for_one", children: [{ id: "w", start: workerOf }] }),
-    /'children\[0\]\.start' must be a behaviour \(with receive\) or a Startable/,
+    / at children\[0\]\.start: must be a behaviour \(with receive\) or a Startable/,
   );
 });

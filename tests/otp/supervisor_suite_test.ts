@@ -12,9 +12,9 @@ import {
   type SupervisorRef,
   supervisor,
   SupervisorError,
-} from "../mod.ts";
-import { osProcess } from "../osl/mod.ts";
-import { nextEvent, record } from "./_helpers.ts";
+} from "../../mod.ts";
+import { osProcess } from "../../osl/mod.ts";
+import { nextEvent, record } from "../_helpers.ts";
 
 const idle: Behavior<undefined, never> = { receive: (s) => s };
 const crashOn: Behavior<undefined, "boom" | "stop"> = {

@@ -2,8 +2,8 @@
 // which exits of which children trigger autoShutdown. Each test names the OTP case.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { ActorSystem, type Behavior, type ChildSpec, type SupervisorRef, supervisor, SupervisorError } from "../mod.ts";
-import { nextEvent } from "./_helpers.ts";
+import { ActorSystem, type Behavior, type ChildSpec, type SupervisorRef, supervisor, SupervisorError } from "../../mod.ts";
+import { nextEvent } from "../_helpers.ts";
 
 type Restart = "transient" | "temporary";
 type AutoShutdown = "never" | "any_significant" | "all_significant";
@@ -133,11 +133,11 @@ for (const strategy of ["one_for_one", "one_for_all", "rest_for_one"] as const) 
 test("autoShutdown is refused for simple_one_for_one, and significant children when it is never", async () => {
   assert.throws(
     () => supervisor({ strategy: "simple_one_for_one", autoShutdown: "any_significant", children: [{ id: "t", start: child }] }),
-    /'autoShutdown' must be "never" for simple_one_for_one/,
+    / at autoShutdown: must be "never" for simple_one_for_one/,
   );
   assert.throws(
     () => supervisor({ strategy: "one_for_one", children: [{ id: "c", start: child, restart: "transient", significant: true }] }),
-    /'children\[0\]\.significant' must be false when autoShutdown is "never"/,
+    / at children\[0\]\.significant: must be false when autoShutdown is "never"/,
   );
   await using system = new ActorSystem();
   const sup = system.spawn(supervisor({ strategy: "one_for_one", children: [] }));

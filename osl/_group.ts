@@ -1,0 +1,23 @@
+import process from "node:process";
+import { procEntry } from "./_proc.ts";
+
+/**
+ * Sends `signal` to every process in the group led by `pid` (POSIX `kill(-pgid)`,
+ * which Deno, Bun and Node all accept through `node:process`). With `startTime`
+ * (clock ticks since boot, from /proc), nothing is sent if `pid` now belongs to a
+ * process started at another time: a reused pid is never signalled. Returns false
+ * when nothing was signalled.
+ */
+export function killGroup(pid: number, signal: NodeJS.Signals, startTime?: number): boolean {
+  if (startTime !== undefined) {
+    const now = procEntry(pid);
+    if (now !== undefined && now.startTime !== startTime) return false;
+  }
+  try {
+    process.kill(-pid, signal);
+    return true;
+  } catch (error) {
+    if ((error as { code?: string }).code === "ESRCH") return false;
+    throw error;
+  }
+}

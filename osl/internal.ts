@@ -1,0 +1,10 @@
+/**
+ * The OS layer's internal entry point, for the other layers of this package (`cli/`):
+ * the schema pieces the `supervise` config shares with `osProcess`. Not part of the
+ * public API; it may change in any release.
+ *
+ * @module
+ */
+export { livenessJsonKinds, probeAlternatives, probeCheck, probeSchema } from "./probes.ts";
+export { processJsonEntries } from "./process_spec.ts";
+export { runtimeInfo } from "./_runtime.ts";

@@ -1,0 +1,54 @@
+import type { ActorContext, ActorRef } from "./actor.ts";
+import { runCheck } from "./liveness.ts";
+import type { ResolvedChildSpec } from "./child_spec.ts";
+
+/** Time to check a child's liveness; the same object is sent every interval. */
+export class LivenessTick {
+  cancel: () => void = () => {};
+  failures = 0;
+  checking = false;
+  constructor(readonly spec: ResolvedChildSpec, readonly ref: ActorRef<unknown>) {}
+}
+
+/** The outcome of one check (`error` undefined: it passed). */
+export class LivenessResult {
+  constructor(readonly tick: LivenessTick, readonly error: unknown) {}
+}
+
+/**
+ * Starts the liveness checks of one run of a child (`ChildSpec.liveness`): a tick every
+ * `intervalMs`, sent to the supervisor itself, so checks and their results are handled
+ * one message at a time like everything else a supervisor does.
+ */
+export function watchLiveness(ctx: ActorContext<unknown>, spec: ResolvedChildSpec, ref: ActorRef<unknown>): void {
+  if (spec.liveness === undefined) return;
+  const tick = new LivenessTick(spec, ref);
+  tick.cancel = ctx.sendInterval(ctx.self, tick, spec.liveness.intervalMs ?? 10_000);
+}
+
+/** Runs a check for `tick` unless one is running; the result comes back as a `LivenessResult`. */
+export function checkLiveness(ctx: ActorContext<unknown>, tick: LivenessTick): void {
+  if (tick.checking) return;
+  tick.checking = true;
+  const { check, timeoutMs = 1000 } = tick.spec.liveness!;
+  runCheck(check, tick.ref, timeoutMs).then(
+    () => ctx.self.send(new LivenessResult(tick, undefined)),
+    (error) => ctx.self.send(new LivenessResult(tick, error ?? "failed")),
+  );
+}
+
+/**
+ * Counts a result: true when the child has now failed `failureThreshold` checks in a
+ * row (its ticks are then cancelled).
+ */
+export function countLiveness({ tick, error }: LivenessResult): boolean {
+  tick.checking = false;
+  if (error === undefined) {
+    tick.failures = 0;
+    return false;
+  }
+  tick.failures++;
+  if (tick.failures < (tick.spec.liveness!.failureThreshold ?? 3)) return false;
+  tick.cancel();
+  return true;
+}
