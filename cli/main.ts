@@ -11,6 +11,7 @@
 import process from "node:process";
 import { parseArgs } from "node:util";
 import { ActorSystem, formatExitReason, type SystemEvent } from "../mod.ts";
+import { after } from "../src/internal.ts";
 import { configJsonSchema, loadConfig, parseConfig } from "./config.ts";
 import { collectRows, renderTable } from "./_status_table.ts";
 
@@ -173,7 +174,7 @@ export async function main(args: string[], io: CliIo = process): Promise<number>
   const onTerm = () => onSignal("SIGTERM");
   process.on("SIGINT", onInt);
   process.on("SIGTERM", onTerm);
-  const timer = durationS === undefined ? undefined : setTimeout(() => stop({ code: 0, why: `ran for ${durationS} s` }), durationS * 1000);
+  const cancelTimer = durationS === undefined ? undefined : after(durationS * 1000, () => stop({ code: 0, why: `ran for ${durationS} s` }));
 
   let drawing = false;
   const draw = async () => {
@@ -194,7 +195,7 @@ export async function main(args: string[], io: CliIo = process): Promise<number>
   if (output !== "json") io.stderr.write(`supervise: started ${config.id}; Ctrl-C or SIGTERM stops it\n`);
 
   const { code, why } = await stopped;
-  clearTimeout(timer);
+  cancelTimer?.();
   clearInterval(redraw);
   if (output === "table") await draw();
   io.stderr.write(`supervise: ${why}; stopping ${config.id}\n`);

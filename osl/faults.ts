@@ -1,5 +1,5 @@
 import type { ActorRef, ActorSystem, SystemEvent } from "../mod.ts";
-import { refusal } from "../src/internal.ts";
+import { after, refusal } from "../src/internal.ts";
 import { OsProcessRef } from "./process.ts";
 
 /**
@@ -9,8 +9,15 @@ import { OsProcessRef } from "./process.ts";
  *
  * @example
  * ```ts
- * const [web] = await sup.whichChildren();
- * kill(web.ref as OsProcessRef); // SIGKILL: the supervisor restarts it
+ * import { ActorSystem, supervisor } from "@airssys/rt";
+ * import { kill, osProcess, type OsProcessRef } from "@airssys/rt/osl";
+ * await using system = new ActorSystem();
+ * const sup = system.spawn(supervisor({
+ *   strategy: "one_for_one",
+ *   children: [{ id: "sleeper", start: osProcess({ command: "sleep", args: ["30"] }) }],
+ * }));
+ * const [sleeper] = await sup.whichChildren();
+ * kill(sleeper.ref as OsProcessRef); // SIGKILL: the supervisor starts a new `sleep`
  * ```
  */
 export function kill(ref: OsProcessRef, signal: NodeJS.Signals = "SIGKILL"): boolean {
@@ -122,10 +129,20 @@ const SUPERVISION = new Set(["child_exited", "child_restarted", "child_start_fai
  *
  * @example
  * ```ts
+ * import { ActorSystem, supervisor } from "@airssys/rt";
+ * import { chaos, osProcess } from "@airssys/rt/osl";
+ * await using system = new ActorSystem();
+ * const sleeper = osProcess({ command: "sleep", args: ["30"] });
+ * const sup = system.spawn(supervisor({
+ *   strategy: "one_for_one",
+ *   intensity: 10,
+ *   children: [{ id: "a", start: sleeper }, { id: "b", start: sleeper }],
+ * }));
  * const report = await chaos(system, {
  *   targets: async () => (await sup.whichChildren()).flatMap((c) => (c.ref ? [c.ref] : [])),
- *   ratePerSecond: 5, durationMs: 10_000, seed: 42,
+ *   ratePerSecond: 10, durationMs: 300, settleMs: 300, seed: 42,
  * });
+ * console.log(report.injected.length, report.events.filter((e) => e.type === "child_restarted").length);
  * ```
  */
 export async function chaos(system: ActorSystem, options: ChaosOptions): Promise<ChaosReport> {
@@ -138,7 +155,7 @@ export async function chaos(system: ActorSystem, options: ChaosOptions): Promise
   try {
     for (const planned of plan) {
       const wait = planned.atMs - (performance.now() - start);
-      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      if (wait > 0) await new Promise<void>((resolve) => after(wait, resolve));
       if (signal?.aborted) break;
       const current = typeof targets === "function" ? await targets() : targets;
       const ref = current.length > 0 ? current[planned.targetIndex % current.length] : undefined;
@@ -149,10 +166,10 @@ export async function chaos(system: ActorSystem, options: ChaosOptions): Promise
       else if (planned.fault === "crash") void crash(ref, new Error(`chaos (seed ${seed})`));
       else if (!(ref instanceof OsProcessRef)) entry.skipped = "not_an_os_process";
       else if (planned.fault === "kill" ? !kill(ref) : !pause(ref)) entry.skipped = "not_running";
-      else if (planned.fault === "pause") setTimeout(() => resume(ref), pauseMs);
+      else if (planned.fault === "pause") after(pauseMs, () => resume(ref));
       injected.push(entry);
     }
-    if (!signal?.aborted) await new Promise((resolve) => setTimeout(resolve, settleMs));
+    if (!signal?.aborted) await new Promise<void>((resolve) => after(settleMs, resolve));
   } finally {
     off();
   }

@@ -1,8 +1,7 @@
 import { connect } from "node:net";
-import { setTimeout as sleep } from "node:timers/promises";
 import * as v from "valibot";
 import type { ActorRef, HealthCheck } from "../mod.ts";
-import { durationMs, nonEmpty, numberAtLeast, parseSpec, type Schema, typed } from "../src/internal.ts";
+import { after, durationMs, nonEmpty, numberAtLeast, parseSpec, type Schema, timeoutSignal, typed } from "../src/internal.ts";
 import { ReadinessError } from "./errors.ts";
 import type { LogCapture } from "./logs.ts";
 
@@ -70,12 +69,17 @@ export function probeSchema<T>(kinds: Record<string, v.ObjectEntries>, timing: v
   const branches = new Map(names.map((name) => [name, v.strictObject({ ...kinds[name], ...timing }, rule)]));
   // No kind: its other fields are still checked (a misspelt kind is an unknown field), then refused.
   const none = v.pipe(v.strictObject(timing, rule), v.check(() => false, rule));
+  const pick = v.lazy((probe) =>
+    (probe !== null && typeof probe === "object" && branches.get(names.find((name) => name in probe) ?? "")) || none
+  );
   const schema = v.pipe(
     v.looseObject({}, "must be an object"),
     v.check((probe) => names.filter((name) => name in probe).length <= 1, rule),
-    v.lazy((probe) => branches.get(names.find((name) => name in (probe as object)) ?? "") ?? none),
+    pick,
   );
-  alternatives.set(schema, v.union([...branches.values()], rule));
+  const union = v.union([...branches.values()], rule);
+  alternatives.set(schema, union);
+  alternatives.set(pick, union);
   return typed(schema);
 }
 
@@ -166,7 +170,7 @@ function waitFor(subscribe: (pass: () => void) => () => void, signal: AbortSigna
  */
 export async function waitUntilReady(readiness: Readiness, view: ProcessView, exited: AbortSignal): Promise<void> {
   const { timeoutMs = 30_000, intervalMs = 50 } = readiness;
-  const timeout = AbortSignal.timeout(timeoutMs);
+  const { signal: timeout, clear } = timeoutSignal(timeoutMs);
   const either = AbortSignal.any([exited, timeout]);
   try {
     if ("logLine" in readiness) {
@@ -180,13 +184,24 @@ export async function waitUntilReady(readiness: Readiness, view: ProcessView, ex
     } else {
       while (!(await attempt(readiness, either))) {
         either.throwIfAborted();
-        await sleep(intervalMs, undefined, { signal: either });
+        await new Promise<void>((resolve) => {
+          const cancel = after(intervalMs, done);
+          function done(): void {
+            either.removeEventListener("abort", done);
+            cancel();
+            resolve();
+          }
+          either.addEventListener("abort", done, { once: true });
+        });
+        either.throwIfAborted();
       }
     }
   } catch (error) {
     if (exited.aborted) throw new ReadinessError(describe(readiness), timeoutMs, true, exited.reason);
     if (timeout.aborted) throw new ReadinessError(describe(readiness), timeoutMs, false);
     throw error;
+  } finally {
+    clear();
   }
 }
 

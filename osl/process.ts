@@ -93,10 +93,17 @@ function exitReason(exit: { exitCode: number | null; signal: string | null }, su
  * @throws {TypeError} at once when the spec is invalid, naming the field
  * @example
  * ```ts
- * const sup = system.spawn(supervisor({
- *   strategy: "one_for_one",
- *   children: [{ id: "web", start: osProcess({ command: "node", args: ["server.js"], readiness: { tcpPort: 8080 } }) }],
- * }));
+ * import { ActorSystem, supervisor } from "@airssys/rt";
+ * import { osProcess } from "@airssys/rt/osl";
+ * await using system = new ActorSystem();
+ * const worker = osProcess({
+ *   command: "node",
+ *   args: ["-e", "console.log('ready'); setInterval(() => {}, 1000)"],
+ *   readiness: { logLine: "ready" }, // the next sibling starts once this line is printed
+ * });
+ * const sup = system.spawn(supervisor({ strategy: "one_for_one", children: [{ id: "worker", start: worker }] }));
+ * const [row] = await sup.whichChildren();
+ * console.log(row.pid);
  * ```
  */
 export function osProcess(spec: OsProcessSpec): Startable<OsProcessMessage, OsProcessRef> {

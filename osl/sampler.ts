@@ -1,6 +1,6 @@
 import pidusage from "pidusage";
 import * as v from "valibot";
-import { boolean, durationMs, positive, positiveInteger, type Schema } from "../src/internal.ts";
+import { after, boolean, durationMs, positive, positiveInteger, type Schema } from "../src/internal.ts";
 import { ResourceLimitError } from "./errors.ts";
 import { procChildren, procTable, procTree } from "./_proc.ts";
 
@@ -78,7 +78,7 @@ interface Watched {
  * watched), not one call per child.
  */
 export class Sampler implements AsyncDisposable {
-  #groups = new Map<number, { watched: Set<Watched>; timer: ReturnType<typeof setInterval> }>();
+  #groups = new Map<number, { watched: Set<Watched>; stop: () => void }>();
 
   /** Samples `pid` every `sampleIntervalMs` until the returned function is called. */
   watch(pid: number, limits: ResourceLimits, report: (sample: ProcessSample) => void): () => void {
@@ -86,22 +86,26 @@ export class Sampler implements AsyncDisposable {
     let group = this.#groups.get(sampleIntervalMs);
     if (group === undefined) {
       const watched = new Set<Watched>();
-      const timer = setInterval(() => void sampleAll(watched), sampleIntervalMs);
-      (timer as { unref?(): void }).unref?.();
-      this.#groups.set(sampleIntervalMs, group = { watched, timer });
+      let cancel = () => {};
+      const tick = () => {
+        cancel = after(sampleIntervalMs, tick, true);
+        void sampleAll(watched);
+      };
+      cancel = after(sampleIntervalMs, tick, true);
+      this.#groups.set(sampleIntervalMs, group = { watched, stop: () => cancel() });
     }
     const entry = { pid, tree, report };
     group.watched.add(entry);
     return () => {
       group.watched.delete(entry);
       if (group.watched.size > 0) return;
-      clearInterval(group.timer);
+      group.stop();
       this.#groups.delete(sampleIntervalMs);
     };
   }
 
   [Symbol.asyncDispose](): Promise<void> {
-    for (const { timer } of this.#groups.values()) clearInterval(timer);
+    for (const { stop } of this.#groups.values()) stop();
     this.#groups.clear();
     return Promise.resolve();
   }

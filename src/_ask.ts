@@ -1,23 +1,43 @@
+import { Context, type ContextOwner } from "./_context.ts";
+import { AskTimeoutError } from "./errors.ts";
+import type { Host } from "./_host.ts";
 import type { TimerEntry } from "./_timers.ts";
 
 /**
- * One pending ask: the message, the promise's settle functions, its timeout entry on
- * the timer wheel and its abort listener. Settles once; whatever settles it first wins.
+ * One ask: the message, the promise's settle functions, its timeout entry on the timer
+ * wheel and its abort listener. It is also the context the actor handles it with, so
+ * `reply` answers this ask and no other, even from a context kept for later (OTP's
+ * `gen_server:reply(From, Reply)`). Settles once; whatever settles it first wins.
  */
-export class Ask {
+export class Ask extends Context<unknown> {
   replied = false;
   timer: TimerEntry | undefined;
-  signal: AbortSignal | undefined;
+  askerSignal: AbortSignal | undefined;
   onAbort: (() => void) | undefined;
   constructor(
+    owner: ContextOwner,
+    host: Host,
     readonly message: unknown,
     readonly resolve: (value: unknown) => void,
     readonly reject: (error: unknown) => void,
-  ) {}
+    readonly timeoutMs: number,
+  ) {
+    super(owner, host);
+  }
+
+  /** Answers this ask (a no-op once it is settled: timed out, aborted, answered). */
+  override reply(value: unknown): void {
+    this.succeed(value);
+  }
+
+  /** The timeout passed (the timer wheel calls this). */
+  onTimer(): void {
+    this.fail(new AskTimeoutError(this.owner.ref.id, this.message, this.timeoutMs));
+  }
 
   /** Rejects with `signal.reason` when `signal` aborts (the listener goes when the ask settles). */
   listen(signal: AbortSignal): void {
-    this.signal = signal;
+    this.askerSignal = signal;
     this.onAbort = () => this.fail(signal.reason);
     signal.addEventListener("abort", this.onAbort, { once: true });
   }
@@ -42,6 +62,7 @@ export class Ask {
 
   #release(): void {
     this.timer?.cancel();
-    if (this.onAbort !== undefined) this.signal!.removeEventListener("abort", this.onAbort);
+    if (this.onAbort !== undefined) this.askerSignal!.removeEventListener("abort", this.onAbort);
+    this.owner.askSettled(this);
   }
 }

@@ -1,24 +1,19 @@
 import type { ActorRef, AskOptions, Behavior, ChildFacts, SpawnOptions, Startable } from "./actor.ts";
+import { IGNORE } from "./actor.ts";
 import { Ask } from "./_ask.ts";
 import { Context, type ContextOwner } from "./_context.ts";
 import { CONTROL, type Control } from "./_control.ts";
-import { ActorStoppedError, AskTimeoutError, MailboxFullError } from "./errors.ts";
+import { ActorStoppedError, MailboxFullError } from "./errors.ts";
 import type { ExitReason } from "./exit_reason.ts";
 import type { Host, HostedActor } from "./_host.ts";
-import { BoundedMailbox, Mailbox, type MailboxOptions, mailboxSchema } from "./mailbox.ts";
+import { BoundedMailbox, Mailbox, type MailboxOptions } from "./mailbox.ts";
+import { Relations } from "./_relations.ts";
 import type { Runnable } from "./scheduler.ts";
-import { parseSpec, refusal } from "./_schema.ts";
+import { refusal } from "./_schema.ts";
+import { settle } from "./_settle.ts";
 import { DownSignal, ExitSignal } from "./signals.ts";
-import type { TimerEntry } from "./_timers.ts";
-import { IGNORE } from "./actor.ts";
 
 const INIT = 0, RUNNING = 1, STOPPING = 2, DEAD = 3;
-
-type StartOutcome = "started" | "ignored" | { failed: unknown };
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return value !== null && typeof value === "object" && typeof (value as { then?: unknown }).then === "function";
-}
 
 function isSignal(item: unknown): boolean {
   return item instanceof ExitSignal || item instanceof DownSignal;
@@ -28,22 +23,25 @@ function startFailure(reason: ExitReason): unknown {
   return typeof reason === "object" && "error" in reason ? reason.error : reason;
 }
 
+/** Actors to exit, in order: exits that cause exits (links) are handled in a loop, never by recursion. */
+const exiting = new Mailbox<ActorCell<unknown> | ExitReason>();
+let exitingNow = false;
+
 /**
- * The actor cell: mailbox, state, behaviour, links and monitors of one actor. It is
- * the plain `ActorRef` too (no separate ref object per actor), and the `Control`
- * the rest of the runtime reaches through `CONTROL`. Internal.
+ * The actor cell: mailbox, state and behaviour of one actor. It is the plain `ActorRef`
+ * too (no separate ref object per actor), and the `Control` the rest of the runtime
+ * reaches through `CONTROL`. What an idle actor rarely needs lives in `Relations`,
+ * allocated on first use. Internal.
  */
 export class ActorCell<M> implements ActorRef<M>, Runnable, ContextOwner, HostedActor {
   readonly name: string | undefined;
   readonly parent: ActorCell<unknown> | undefined;
   behavior!: Behavior<unknown, M>;
-  /** The ref handed out for this actor (a richer one for Startables). */
-  ref: ActorRef<unknown> = this as ActorRef<unknown>;
+  ref: ActorRef<unknown> = this as ActorRef<unknown>; // a richer one for Startables
   type: "worker" | "supervisor" = "worker";
   prevLive: HostedActor | undefined;
   nextLive: HostedActor | undefined;
   trapExits = false;
-  #facts: (() => ChildFacts) | undefined;
   #host: Host;
   #n: number;
   #state: unknown = undefined;
@@ -54,21 +52,11 @@ export class ActorCell<M> implements ActorRef<M>, Runnable, ContextOwner, Hosted
   #parked = false;
   #pendingStop: ExitReason | undefined;
   #ctx: Context<M> | undefined;
-  #ask: Ask | undefined;
-  #links: Set<Control> | undefined;
-  #monitors: Map<symbol, Control> | undefined;
-  #timers: Set<TimerEntry> | undefined;
-  #abort: AbortController | undefined;
+  #ask: Ask | undefined; // the ask being handled (its own context)
+  #relations: Relations | undefined;
   #exitReason: ExitReason | undefined;
-  #onExit: ((reason: ExitReason) => void)[] | undefined;
-  #onStart: ((outcome: StartOutcome) => void)[] | undefined;
 
-  constructor(
-    host: Host,
-    parent: ActorCell<unknown> | undefined,
-    name: string | undefined,
-    bounds: Required<MailboxOptions> | undefined,
-  ) {
+  constructor(host: Host, parent: ActorCell<unknown> | undefined, name: string | undefined, bounds: Required<MailboxOptions> | undefined) {
     this.#host = host;
     this.#bounds = bounds;
     this.#n = host.nextId();
@@ -97,8 +85,12 @@ export class ActorCell<M> implements ActorRef<M>, Runnable, ContextOwner, Hosted
     return this.#mailbox?.size ?? 0;
   }
 
+  get #rel(): Relations {
+    return this.#relations ??= new Relations();
+  }
+
   facts(): ChildFacts | undefined {
-    return this.#facts?.();
+    return this.#relations?.facts?.();
   }
 
   /** Sets what `instantiate` or spawn gave; called once, before `start`. */
@@ -106,18 +98,12 @@ export class ActorCell<M> implements ActorRef<M>, Runnable, ContextOwner, Hosted
     this.behavior = behavior;
     this.ref = ref;
     this.type = type;
-    this.#facts = facts;
+    if (facts !== undefined) this.#rel.facts = facts;
   }
 
   /** The mailbox, allocated on the first message (bounded when spawned with bounds). */
   #box(): Mailbox<unknown> {
     return this.#mailbox ??= this.#bounds === undefined ? new Mailbox() : new BoundedMailbox(this.#bounds, isSignal);
-  }
-
-  /** Queues a message. */
-  #push(item: unknown): void {
-    this.#box().push(item);
-    this.#wake();
   }
 
   /** Schedules `init`; called once by spawn after the behaviour is set. */
@@ -131,17 +117,20 @@ export class ActorCell<M> implements ActorRef<M>, Runnable, ContextOwner, Hosted
       this.#host.deadLetter(this.id, message, "not_alive");
       return false;
     }
-    if (this.#bounds !== undefined) return this.#offer(message);
-    this.#push(message);
-    return true;
+    return this.#enqueue(message);
   }
 
-  /** Offers `item` to the bounded mailbox; what its overflow rule drops becomes a dead letter. */
-  #offer(item: unknown): boolean {
+  /** Queues a message or an ask; in a bounded mailbox, what its overflow rule drops becomes a dead letter. */
+  #enqueue(item: unknown): boolean {
+    if (this.#bounds === undefined) {
+      this.#box().push(item);
+      this.#wake();
+      return true;
+    }
     const { queued, dropped } = (this.#box() as BoundedMailbox<unknown>).offer(item);
     if (dropped !== item) this.#wake();
     if (dropped instanceof Ask) {
-      dropped.fail(new MailboxFullError(this.id, dropped.message, this.#bounds!.capacity));
+      dropped.fail(new MailboxFullError(this.id, dropped.message, this.#bounds.capacity));
       this.#host.deadLetter(this.id, dropped.message, "mailbox_full");
     } else if (dropped !== undefined) this.#host.deadLetter(this.id, dropped, "mailbox_full");
     return queued;
@@ -155,41 +144,36 @@ export class ActorCell<M> implements ActorRef<M>, Runnable, ContextOwner, Hosted
     if (this.#phase === DEAD) {
       this.#host.deadLetter(this.id, message, "not_alive");
       reject(new ActorStoppedError(this.id, message, "noproc"));
-      return promise;
+    } else if (signal?.aborted) reject(signal.reason);
+    else {
+      const ask = new Ask(this, this.#host, message, resolve as (value: unknown) => void, reject, timeoutMs);
+      ask.timer = this.#host.timers.schedule(timeoutMs, ask);
+      if (signal !== undefined) ask.listen(signal);
+      this.#enqueue(ask);
     }
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return promise;
-    }
-    const ask = new Ask(message, resolve as (value: unknown) => void, reject);
-    if (Number.isFinite(timeoutMs)) {
-      ask.timer = this.#host.timers.schedule(timeoutMs, () => ask.fail(new AskTimeoutError(this.id, message, timeoutMs)));
-    }
-    if (signal !== undefined) ask.listen(signal);
-    if (this.#bounds !== undefined) this.#offer(ask);
-    else this.#push(ask);
     return promise;
+  }
+
+  /** An ask was settled: it is no longer waiting for a late reply. */
+  askSettled(ask: object): void {
+    this.#relations?.pendingAsks?.delete(ask as Ask);
   }
 
   stop(reason: ExitReason = "normal"): Promise<void> {
     if (this.#phase === DEAD) return Promise.resolve();
     const { promise, resolve } = Promise.withResolvers<void>();
-    (this.#onExit ??= []).push(() => resolve());
-    if (reason === "killed") this.#finish("killed");
+    this.onExit(() => resolve());
+    if (reason === "killed") this.#exit("killed");
     else this.requestStop(reason);
     return promise;
   }
 
-  /**
-   * Orderly stop with `reason`, then a kill if still alive after `ms` (OTP's
-   * `supervisor:shutdown/2` with a timeout). The timer is one entry of the shared wheel.
-   */
+  /** Orderly stop, then a kill after `ms` (OTP's `supervisor:shutdown/2`); one entry of the timer wheel. */
   stopWithin(ms: number, reason: ExitReason = "shutdown"): Promise<void> {
     if (this.#phase === DEAD) return Promise.resolve();
-    const timer = this.#host.timers.schedule(ms, () => this.#finish("killed"));
-    const stopped = this.stop(reason);
+    const timer = this.#host.timers.schedule(ms, () => this.#exit("killed"));
     this.onExit(() => timer.cancel());
-    return stopped;
+    return this.stop(reason);
   }
 
   /** Orderly stop after the current message, without waiting for it. */
@@ -205,13 +189,13 @@ export class ActorCell<M> implements ActorRef<M>, Runnable, ContextOwner, Hosted
       return this.#state === IGNORE ? Promise.resolve("ignored") : Promise.reject(startFailure(this.#exitReason!));
     }
     const { promise, resolve, reject } = Promise.withResolvers<"started" | "ignored">();
-    (this.#onStart ??= []).push((outcome) => typeof outcome === "string" ? resolve(outcome) : reject(outcome.failed));
+    (this.#rel.onStart ??= []).push((outcome) => typeof outcome === "string" ? resolve(outcome) : reject(outcome.failed));
     return promise;
   }
 
   onExit(fn: (reason: ExitReason) => void): void {
     if (this.#phase === DEAD) fn(this.#exitReason!);
-    else (this.#onExit ??= []).push(fn);
+    else (this.#rel.onExit ??= []).push(fn);
   }
 
   get context(): Context<M> {
@@ -219,66 +203,60 @@ export class ActorCell<M> implements ActorRef<M>, Runnable, ContextOwner, Hosted
   }
 
   get abortSignal(): AbortSignal {
-    return (this.#abort ??= new AbortController()).signal;
-  }
-
-  reply(value: unknown): void {
-    const ask = this.#ask;
-    if (ask === undefined) throw new TypeError("Cannot reply: the current message was sent with send(), not ask()");
-    ask.succeed(value);
+    return (this.#rel.abort ??= new AbortController()).signal;
   }
 
   spawnLinked<N, R extends ActorRef<N>>(start: Behavior<unknown, N> | Startable<N, R>, options: SpawnOptions | undefined): R {
-    return spawnActor(this.#host, start, options, this as ActorCell<unknown>);
+    return this.#host.spawn(start, options, this as ActorCell<unknown>);
   }
 
-  addTimer(entry: TimerEntry): void {
-    (this.#timers ??= new Set()).add(entry);
+  timer(ms: number, repeat: boolean, fire: () => void): () => void {
+    return this.#rel.timer(this.#host.timers, ms, repeat, fire);
   }
 
-  removeTimer(entry: TimerEntry): void {
-    this.#timers?.delete(entry);
-  }
-
+  // Links and monitors (`link/1`, `monitor/2`): the bookkeeping is in Relations.
   link(other: Control): void {
-    if (other === (this as Control)) return;
-    if (!other.alive) return this.exitSignal(other, other.exitReason!);
-    (this.#links ??= new Set()).add(other);
-    other.addLink(this);
+    this.#rel.link(this, other);
   }
-
   unlink(other: Control): void {
-    this.#links?.delete(other);
-    other.removeLink(this);
+    this.#relations?.unlink(this, other);
   }
-
   addLink(peer: Control): void {
-    (this.#links ??= new Set()).add(peer);
+    (this.#rel.links ??= new Set()).add(peer);
   }
-
   removeLink(peer: Control): void {
-    this.#links?.delete(peer);
+    this.#relations?.links?.delete(peer);
   }
-
+  monitor(target: Control): symbol {
+    return this.#rel.monitor(this, target);
+  }
+  demonitor(monitor: symbol): void {
+    this.#relations?.demonitor(monitor);
+  }
   addMonitor(monitor: symbol, watcher: Control): void {
     if (this.#phase === DEAD) watcher.deliverSignal(new DownSignal(monitor, this.ref, "noproc"));
-    else (this.#monitors ??= new Map()).set(monitor, watcher);
+    else (this.#rel.watchers ??= new Map()).set(monitor, watcher);
   }
-
   removeMonitor(monitor: symbol): void {
-    this.#monitors?.delete(monitor);
+    this.#relations?.watchers?.delete(monitor);
   }
 
-  /** An exit signal from a linked actor (OTP semantics: trapped, ignored, or fatal). */
+  /**
+   * An exit signal from a linked actor, as OTP delivers it: from the parent, it stops a
+   * trapping actor too, with the parent's reason (gen_server); otherwise a trapping
+   * actor gets an `ExitSignal` message, and any other dies unless the reason is `"normal"`.
+   */
   exitSignal(from: Control, reason: ExitReason): void {
     if (this.#phase === DEAD) return;
-    if (this.trapExits) this.deliverSignal(new ExitSignal(from.ref, reason));
-    else if (reason !== "normal") this.#finish(reason);
+    if (!this.trapExits) {
+      if (reason !== "normal") this.#exit(reason);
+    } else if (from === (this.parent as Control | undefined)) this.requestStop(reason);
+    else this.deliverSignal(new ExitSignal(from.ref, reason));
   }
 
   deliverSignal(signal: ExitSignal | DownSignal): void {
     if (this.#phase === DEAD) return;
-    if (signal instanceof DownSignal) this.#ctx?.monitorFired(signal.monitor);
+    if (signal instanceof DownSignal) this.#relations?.monitoring?.delete(signal.monitor);
     if (this.#bounds !== undefined) (this.#box() as BoundedMailbox<unknown>).pushSignal(signal);
     else this.#box().push(signal);
     this.#wake();
@@ -296,9 +274,8 @@ export class ActorCell<M> implements ActorRef<M>, Runnable, ContextOwner, Hosted
     const mailbox = this.#mailbox;
     if (mailbox !== undefined) {
       const behavior = this.behavior;
-      const ctx = this.context;
       while (budget-- > 0 && this.#phase === RUNNING && this.#pendingStop === undefined && mailbox.size > 0) {
-        this.#deliver(behavior, ctx, mailbox.shift());
+        this.#deliver(behavior, mailbox.shift());
         if (this.#parked) break;
       }
     }
@@ -308,80 +285,64 @@ export class ActorCell<M> implements ActorRef<M>, Runnable, ContextOwner, Hosted
     return more;
   }
 
+  /** Runs a user callback (see `settle`); a promise parks the actor, its outcome counts only if still in `phase`. */
+  #await(callback: () => unknown, phase: number, settled: (value: unknown) => void, failed: (error: unknown) => void): void {
+    let parked = false;
+    const resume = (next: (v: unknown) => void) => (v: unknown) => {
+      if (!parked) return next(v);
+      if (this.#phase !== phase) return;
+      this.#parked = false;
+      next(v);
+      this.#wake();
+    };
+    settle(callback, resume(settled), resume(failed), () => (parked = this.#parked = true));
+  }
+
   /** Runs `init`; true when the actor may go on to its mailbox now. */
   #runInit(): boolean {
     const init = this.behavior.init;
-    let result: unknown;
-    try {
-      result = init === undefined ? undefined : init.call(this.behavior, this.context);
-    } catch (error) {
-      this.#finish({ error });
-      return false;
-    }
-    if (!isThenable(result)) {
-      this.#started(result);
-      return true;
-    }
-    this.#parked = true;
-    result.then(
-      (state) => {
-        if (this.#phase !== INIT) return;
-        this.#parked = false;
-        this.#started(state);
-        this.#wake();
-      },
-      (error) => {
-        if (this.#phase === INIT) this.#finish({ error });
-      },
-    );
-    return false;
+    if (init === undefined) return this.#started(undefined), true;
+    let sync = false;
+    this.#await(() => init.call(this.behavior, this.context), INIT, (state) => {
+      sync = !this.#parked;
+      this.#started(state);
+    }, (error) => this.#exit({ error }));
+    return sync && this.#phase === RUNNING;
   }
 
   #started(state: unknown): void {
     this.#state = state;
-    const waiters = this.#onStart;
-    this.#onStart = undefined;
+    const waiters = this.#relations?.onStart;
+    if (waiters !== undefined) this.#relations!.onStart = undefined;
     if (state === IGNORE) {
       if (waiters !== undefined) for (const fn of waiters) fn("ignored");
-      return this.#finish("normal");
+      return this.#exit("normal");
     }
     this.#phase = RUNNING;
     if (waiters !== undefined) for (const fn of waiters) fn("started");
   }
 
-  #deliver(behavior: Behavior<unknown, M>, ctx: Context<M>, item: unknown): void {
+  #deliver(behavior: Behavior<unknown, M>, item: unknown): void {
     let message = item;
+    let ctx: Context<M> = this.context;
     if (item instanceof Ask) {
       if (item.replied) return; // timed out or aborted while queued
       this.#ask = item;
+      ctx = item as Context<M>;
       message = item.message;
     }
-    let next: unknown;
-    try {
-      next = behavior.receive(this.#state, message as M, ctx);
-    } catch (error) {
-      return this.#crash(error);
-    }
-    if (!isThenable(next)) {
-      this.#state = next;
-      this.#ask = undefined;
-      return;
-    }
-    this.#parked = true;
-    next.then(
-      (state) => {
-        if (this.#phase !== RUNNING) return;
-        this.#state = state;
-        this.#ask = undefined;
-        this.#parked = false;
-        this.#wake();
-      },
-      (error) => {
-        if (this.#phase !== RUNNING) return;
-        this.#parked = false;
-        this.#crash(error);
-      },
-    );
+    this.#await(() => behavior.receive(this.#state, message as M, ctx), RUNNING, (state) => {
+      this.#state = state;
+      this.#handled();
+    }, (error) => this.#crash(error));
+  }
+
+  /** The message is handled: an ask not answered yet waits for a late reply (OTP's noreply). */
+  #handled(): void {
+    const ask = this.#ask;
+    if (ask === undefined) return;
+    this.#ask = undefined;
+    if (!ask.replied) (this.#rel.pendingAsks ??= new Set()).add(ask);
   }
 
   #crash(error: unknown): void {
@@ -395,19 +356,22 @@ export class ActorCell<M> implements ActorRef<M>, Runnable, ContextOwner, Hosted
     this.#phase = STOPPING;
     this.#pendingStop = undefined;
     const terminate = this.behavior.terminate;
-    if (terminate === undefined) return this.#finish(reason);
-    let result: unknown;
+    if (terminate === undefined) return this.#exit(reason);
+    this.#await(() => terminate.call(this.behavior, this.#state, reason, this.context), STOPPING, () => this.#exit(reason), (error) =>
+      this.#exit({ error }));
+  }
+
+  /** Exits with `reason`; exits this causes (links) are queued and handled in one loop. */
+  #exit(reason: ExitReason): void {
+    exiting.push(this as ActorCell<unknown>);
+    exiting.push(reason);
+    if (exitingNow) return;
+    exitingNow = true;
     try {
-      result = terminate.call(this.behavior, this.#state, reason, this.context);
-    } catch (error) {
-      return this.#finish({ error });
+      while (exiting.size > 0) (exiting.shift() as ActorCell<unknown>).#finish(exiting.shift() as ExitReason);
+    } finally {
+      exitingNow = false;
     }
-    if (!isThenable(result)) return this.#finish(reason);
-    this.#parked = true;
-    result.then(
-      () => this.#finish(reason),
-      (error) => this.#finish({ error }),
-    );
   }
 
   #finish(reason: ExitReason): void {
@@ -416,56 +380,19 @@ export class ActorCell<M> implements ActorRef<M>, Runnable, ContextOwner, Hosted
     this.#phase = DEAD;
     this.#parked = false;
     this.#exitReason = reason;
-    this.#abort?.abort(reason);
-    if (this.#timers !== undefined) for (const timer of this.#timers) timer.cancel();
-    this.#ask?.fail(new ActorStoppedError(this.id, this.#ask.message, reason));
+    const relations = this.#relations;
+    relations?.abort?.abort(reason);
+    const stopped = (message: unknown) => new ActorStoppedError(this.id, message, reason);
+    this.#ask?.fail(stopped(this.#ask.message));
+    if (relations?.pendingAsks !== undefined) for (const ask of relations.pendingAsks) ask.fail(stopped(ask.message));
     for (const item of this.#mailbox?.drain() ?? []) {
-      if (item instanceof Ask) item.fail(new ActorStoppedError(this.id, item.message, reason));
+      if (item instanceof Ask) item.fail(stopped(item.message));
       else if (!isSignal(item)) this.#host.deadLetter(this.id, item, "not_alive");
     }
     this.#host.exited(this, reason);
-    if (wasStarting && this.#onStart !== undefined) {
-      for (const fn of this.#onStart) fn({ failed: startFailure(reason) });
-    }
-    if (this.#links !== undefined) {
-      for (const linked of this.#links) {
-        linked.removeLink(this);
-        linked.exitSignal(this, reason);
-      }
-    }
-    if (this.#monitors !== undefined) {
-      for (const [monitor, watcher] of this.#monitors) watcher.deliverSignal(new DownSignal(monitor, this.ref, reason));
-    }
-    if (this.#onExit !== undefined) for (const fn of this.#onExit) fn(reason);
+    if (relations === undefined) return;
+    if (wasStarting && relations.onStart !== undefined) for (const fn of relations.onStart) fn({ failed: startFailure(reason) });
+    relations.exited(this, reason);
+    if (relations.onExit !== undefined) for (const fn of relations.onExit) fn(reason);
   }
-}
-
-/**
- * Creates, registers and schedules an actor (synchronous: `init` runs later on the
- * scheduler). With `parent`, the new actor is linked to it (OTP's `spawn_link`).
- * @throws {TypeError | RangeError} bad options, a taken name, or no behaviour
- */
-export function spawnActor<M, R extends ActorRef<M>>(
-  host: Host,
-  start: Behavior<unknown, M> | Startable<M, R>,
-  options: SpawnOptions | undefined,
-  parent: ActorCell<unknown> | undefined,
-): R {
-  const bounds = options?.mailbox === undefined
-    ? undefined
-    : parseSpec(mailboxSchema, options.mailbox, "spawn options", "mailbox");
-  const cell = new ActorCell<M>(host, parent, options?.name, bounds);
-  if ("instantiate" in start) {
-    const instance = start.instantiate(cell);
-    cell.setup(instance.behavior, instance.ref as ActorRef<unknown>, start.type, instance.facts);
-  } else {
-    if (typeof start?.receive !== "function") {
-      throw refusal("behaviour", "receive", "must be a function", start?.receive);
-    }
-    cell.setup(start, cell as ActorRef<unknown>, "worker");
-  }
-  if (cell.name !== undefined) host.register(cell.name, cell.ref);
-  if (parent !== undefined) parent.link(cell as ActorCell<unknown>);
-  cell.start();
-  return cell.ref as R;
 }

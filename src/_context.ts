@@ -4,114 +4,82 @@ import { type Control, controlOf } from "./_control.ts";
 import type { EventStream, SystemEvent } from "./events.ts";
 import type { ExitReason } from "./exit_reason.ts";
 import type { Host } from "./_host.ts";
-import type { TimerEntry } from "./_timers.ts";
 import { refusal } from "./_schema.ts";
 
 /** What a context needs of its actor (implemented by the actor cell). */
 export interface ContextOwner extends Control {
   readonly parent: Control | undefined;
   readonly abortSignal: AbortSignal;
-  reply(value: unknown): void;
   spawnLinked<N, R extends ActorRef<N>>(start: Behavior<unknown, N> | Startable<N, R>, options: SpawnOptions | undefined): R;
   link(other: Control): void;
   unlink(other: Control): void;
-  addTimer(entry: TimerEntry): void;
-  removeTimer(entry: TimerEntry): void;
+  monitor(target: Control): symbol;
+  demonitor(monitor: symbol): void;
+  timer(ms: number, repeat: boolean, fire: () => void): () => void;
   requestStop(reason: ExitReason): void;
+  /** An ask handled by this actor was settled (it no longer waits for a late reply). */
+  askSettled(ask: object): void;
 }
 
-/** The `ActorContext` of one actor; created on first use. */
+/**
+ * The `ActorContext` of one actor, for messages that came by `send` (and for `init`
+ * and `terminate`): `reply` refuses. An ask is handled with a context of its own
+ * (`Ask` extends this), so a reply always answers the ask it was given with. Holds no
+ * state but its actor: one per actor, created on first use.
+ */
 export class Context<M> implements ActorContext<M> {
-  #owner: ContextOwner;
-  #host: Host;
-  #monitoring: Map<symbol, Control> | undefined;
-  constructor(owner: ContextOwner, host: Host) {
-    this.#owner = owner;
-    this.#host = host;
-  }
+  constructor(readonly owner: ContextOwner, readonly host: Host) {}
   get self(): ActorRef<M> {
-    return this.#owner.ref as ActorRef<M>;
+    return this.owner.ref as ActorRef<M>;
   }
   get parent(): ActorRef<unknown> | undefined {
-    return this.#owner.parent?.ref;
+    return this.owner.parent?.ref;
   }
   get events(): EventStream<SystemEvent> {
-    return this.#host.events;
+    return this.host.events;
   }
   get signal(): AbortSignal {
-    return this.#owner.abortSignal;
+    return this.owner.abortSignal;
   }
   get clock(): Clock {
-    return this.#host.clock;
+    return this.host.clock;
   }
   extension<T extends AsyncDisposable>(key: object, create: () => T): T {
-    return this.#host.extension(key, create);
+    return this.host.extension(key, create);
   }
   get trapExits(): boolean {
-    return this.#owner.trapExits;
+    return this.owner.trapExits;
   }
   set trapExits(value: boolean) {
-    this.#owner.trapExits = value;
+    this.owner.trapExits = value;
   }
-  reply(value: unknown): void {
-    this.#owner.reply(value);
+  reply(_value: unknown): void {
+    throw new TypeError("Cannot reply: the message being handled was sent with send(), not ask()");
   }
-  spawn<N, R extends ActorRef<N> = ActorRef<N>>(
-    start: Behavior<unknown, N> | Startable<N, R>,
-    options?: SpawnOptions,
-  ): R {
-    return this.#owner.spawnLinked(start, options);
+  spawn<N, R extends ActorRef<N> = ActorRef<N>>(start: Behavior<unknown, N> | Startable<N, R>, options?: SpawnOptions): R {
+    return this.owner.spawnLinked(start, options);
   }
   link(ref: ActorRef<unknown>): void {
-    this.#owner.link(controlOf(ref));
+    this.owner.link(controlOf(ref));
   }
   unlink(ref: ActorRef<unknown>): void {
-    this.#owner.unlink(controlOf(ref));
+    this.owner.unlink(controlOf(ref));
   }
   monitor(ref: ActorRef<unknown>): symbol {
-    const target = controlOf(ref);
-    const monitor = Symbol(`monitor ${ref.id}`);
-    (this.#monitoring ??= new Map()).set(monitor, target);
-    target.addMonitor(monitor, this.#owner);
-    return monitor;
+    return this.owner.monitor(controlOf(ref));
   }
   demonitor(monitor: symbol): void {
-    this.#monitoring?.get(monitor)?.removeMonitor(monitor);
-    this.#monitoring?.delete(monitor);
-  }
-  /** The target exited and delivered its DownSignal: nothing left to demonitor. */
-  monitorFired(monitor: symbol): void {
-    this.#monitoring?.delete(monitor);
+    this.owner.demonitor(monitor);
   }
   sendAfter<N>(ref: ActorRef<N>, message: N, ms: number): () => void {
     if (!(ms >= 0)) throw refusal("sendAfter argument", "ms", "must be a non-negative number of ms", ms, RangeError);
-    return this.#timer(ms, false, () => ref.send(message));
+    return this.owner.timer(ms, false, () => ref.send(message));
   }
   sendInterval<N>(ref: ActorRef<N>, message: N, ms: number): () => void {
     if (!(ms > 0)) throw refusal("sendInterval argument", "ms", "must be a positive number of ms", ms, RangeError);
-    return this.#timer(ms, true, () => ref.send(message));
-  }
-  /** A timer owned by this actor (cancelled when it exits); returns the cancel function. */
-  #timer(ms: number, repeat: boolean, fire: () => void): () => void {
-    const owner = this.#owner;
-    let entry: TimerEntry;
-    let cancelled = false;
-    const arm = () => {
-      entry = this.#host.timers.schedule(ms, () => {
-        owner.removeTimer(entry);
-        fire();
-        if (repeat && !cancelled) arm();
-      });
-      owner.addTimer(entry);
-    };
-    arm();
-    return () => {
-      cancelled = true;
-      entry.cancel();
-      owner.removeTimer(entry);
-    };
+    return this.owner.timer(ms, true, () => ref.send(message));
   }
   stop(reason: ExitReason = "normal"): void {
-    this.#owner.requestStop(reason);
+    this.owner.requestStop(reason);
   }
 }

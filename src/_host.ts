@@ -1,4 +1,4 @@
-import type { ActorRef } from "./actor.ts";
+import type { ActorRef, Behavior, SpawnOptions, Startable } from "./actor.ts";
 import type { Clock } from "./clock.ts";
 import type { DeadLetterReason, EventStream, SystemEvent } from "./events.ts";
 import type { ExitReason } from "./exit_reason.ts";
@@ -30,4 +30,6 @@ export interface Host {
   exited(actor: HostedActor, reason: ExitReason): void;
   deadLetter(actor: string, message: unknown, reason: DeadLetterReason): void;
   extension<T extends AsyncDisposable>(key: object, create: () => T): T;
+  /** Spawns an actor, linked to `parent` when given (see `spawnActor`). */
+  spawn<M, R extends ActorRef<M>>(start: Behavior<unknown, M> | Startable<M, R>, options: SpawnOptions | undefined, parent?: HostedActor): R;
 }

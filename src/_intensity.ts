@@ -3,7 +3,8 @@ import { Mailbox } from "./mailbox.ts";
 /**
  * A supervisor's restart intensity (OTP's `add_restart`): the times of the restarts
  * within the last `period` ms, oldest first, in a queue that drops expired ones from its
- * head. Recording a restart is O(1) amortized, whatever the intensity.
+ * head. A restart exactly `period` ms old still counts, as in OTP (`R >= Now - Period`).
+ * Recording a restart is O(1) amortized, whatever the intensity.
  */
 export class RestartIntensity {
   #times = new Mailbox<number>();
@@ -12,7 +13,7 @@ export class RestartIntensity {
   /** Records a restart at `now` (ms); false when it is one more than `intensity` within `period`. */
   add(now: number): boolean {
     const times = this.#times;
-    while (times.size > 0 && now - times.peek()! >= this.period) times.shift();
+    while (times.size > 0 && now - times.peek()! > this.period) times.shift();
     times.push(now);
     return times.size <= this.intensity;
   }

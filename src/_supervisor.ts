@@ -1,10 +1,12 @@
 import type { ActorContext, ActorRef, Behavior } from "./actor.ts";
 import { nextBackoff } from "./backoff.ts";
-import type { ResolvedChildSpec } from "./child_spec.ts";
+import { Ask } from "./_ask.ts";
+import { childSpecSchema, type ResolvedChildSpec } from "./child_spec.ts";
 import { controlOf } from "./_control.ts";
 import { ChildStartError, HealthCheckError } from "./errors.ts";
 import { type ExitReason, isNormalExit } from "./exit_reason.ts";
 import { RestartIntensity } from "./_intensity.ts";
+import { parseSpec, show } from "./_schema.ts";
 import { checkLiveness, countLiveness, LivenessResult, LivenessTick, watchLiveness } from "./_liveness_watch.ts";
 import { ExitSignal } from "./signals.ts";
 import { stopChild } from "./_stop_child.ts";
@@ -33,6 +35,21 @@ class RetryRestart {
 /** A backoff delay has passed: start the group that was stopped for a restart. */
 class DelayedStart {
   constructor(readonly children: Child[], readonly failed: Child) {}
+}
+
+const REQUESTS = new Set([
+  "which_children",
+  "count_children",
+  "start_child",
+  "start_dynamic_child",
+  "terminate_child",
+  "restart_child",
+  "delete_child",
+  "get_childspec",
+]);
+
+function isRequest(message: unknown): message is SupervisorMessage {
+  return message !== null && typeof message === "object" && REQUESTS.has((message as { type?: string }).type!);
 }
 
 function newChild(spec: ResolvedChildSpec, args: unknown[]): Child {
@@ -73,12 +90,12 @@ export class Supervisor implements Behavior<Supervisor, unknown> {
     return this;
   }
 
-  async receive(_self: Supervisor, message: unknown): Promise<Supervisor> {
+  async receive(_self: Supervisor, message: unknown, ctx: ActorContext<unknown>): Promise<Supervisor> {
     if (message instanceof ExitSignal) {
-      // Refs are compared by identity: a signal's `from` is the ref spawn returned.
+      // Refs are compared by identity: a signal's `from` is the ref spawn returned. The
+      // parent's exit stops the supervisor before it gets here; others are ignored (OTP).
       const child = this.#children.find((c) => c.ref === message.from);
       if (child) await this.#onChildExit(child, message.reason);
-      else if (message.from === this.#ctx.parent) this.#ctx.stop(message.reason);
     } else if (message instanceof DelayedStart) {
       // Children removed meanwhile (terminated, deleted) are not started again.
       const pending = message.children.filter((c) => this.#children.includes(c) && c.status === "restarting");
@@ -93,10 +110,20 @@ export class Supervisor implements Behavior<Supervisor, unknown> {
         if (!this.#intensity.add(this.#ctx.clock.now())) this.#shutdownFor("reached_max_restart_intensity");
         else await this.#restart(child, this.#backoffDelay(child));
       }
-    } else {
-      this.#ctx.reply(await this.#handle(message as SupervisorMessage));
-    }
+    } else if (ctx instanceof Ask && isRequest(message)) {
+      ctx.reply(await this.#handle(message));
+    } else this.#unexpected(message, ctx);
     return this;
+  }
+
+  /**
+   * A message the supervisor did not ask for, or a request sent without `ask`: ignored
+   * and reported as a `dead_letter` (OTP's supervisor logs "unexpected message"); an
+   * ask of it is refused at once.
+   */
+  #unexpected(message: unknown, ctx: ActorContext<unknown>): void {
+    this.#ctx.events.publish({ type: "dead_letter", actor: this.#ctx.self.id, message, reason: "unexpected_message" });
+    if (ctx instanceof Ask) ctx.fail(new TypeError(`Supervisor ${this.#ctx.self.id} does not understand ${show(message)}`));
   }
 
   async terminate(): Promise<void> {
@@ -114,10 +141,10 @@ export class Supervisor implements Behavior<Supervisor, unknown> {
 
   /** Starts `child`; publishes child_started unless it is a restart (which publishes child_restarted). */
   async #spawnChild(child: Child, restarting = false): Promise<void> {
-    const { start, mailbox } = child.spec;
+    const { start, mailbox, name } = child.spec;
     let ref: ActorRef<unknown>;
     try {
-      ref = this.#ctx.spawn(typeof start === "function" ? start(...child.args) : start, mailbox && { mailbox });
+      ref = this.#ctx.spawn(typeof start === "function" ? start(...child.args) : start, { mailbox, name });
     } catch (error) { // the factory threw, or spawn refused its result
       throw this.#startFailed(child, error, "");
     }
@@ -305,10 +332,16 @@ export class Supervisor implements Behavior<Supervisor, unknown> {
       }
       case "start_child": {
         if (simple) return { error: { failed: new TypeError("A simple_one_for_one supervisor takes startChild(extraArgs), not a child spec") } };
-        const existing = this.#find(request.spec.id);
+        let spec: ResolvedChildSpec;
+        try {
+          spec = parseSpec(childSpecSchema(), request.spec, "child spec", "spec");
+        } catch (error) {
+          return { error: { failed: error } };
+        }
+        const existing = this.#find(spec.id);
         if (existing) return { error: existing.ref ? "already_started" : "already_present" };
-        if (request.spec.significant && this.#spec.autoShutdown === "never") return { error: "bad_combination" };
-        return this.#addChild(newChild(request.spec, []));
+        if (spec.significant && this.#spec.autoShutdown === "never") return { error: "bad_combination" };
+        return this.#addChild(newChild(spec, []));
       }
       case "terminate_child": {
         const child = request.byRef ? this.#children.find((c) => c.ref?.id === request.id) : simple ? undefined : this.#find(request.id);

@@ -12,6 +12,9 @@ import type { ActorSystem } from "./system.ts";
  *
  * @example
  * ```ts
+ * import { ActorSystem, Broker } from "@airssys/rt";
+ * await using system = new ActorSystem();
+ * const auditor = system.spawn<{ id: number }>({ receive: (s, order) => (console.log(order.id), s) });
  * const broker = new Broker(system);
  * broker.subscribe("orders", auditor);
  * broker.publish("orders", { id: 7 }); // 1 (subscribers reached)

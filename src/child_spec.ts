@@ -52,6 +52,12 @@ export interface ChildSpec {
   backoff?: Backoff;
   /** A health check while the child runs (see `Liveness`). @default none */
   liveness?: Liveness;
+  /**
+   * The registered name of the child's actor (OTP's `{local, Name}`): every incarnation
+   * registers it, so `system.whereis(name)` finds the current one (`undefined` while it
+   * is restarting). A name taken by another actor fails the start. @default none
+   */
+  name?: string;
 }
 
 /** A child spec as the supervisor holds it: every default filled in. */
@@ -86,6 +92,7 @@ function entries(template: boolean): v.ObjectEntries {
     mailbox: v.optional(mailboxSchema),
     backoff: v.optional(backoffSchema),
     liveness: v.optional(livenessSchema),
+    name: v.optional(nonEmpty("must be a non-empty string")),
   };
 }
 

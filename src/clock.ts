@@ -1,4 +1,5 @@
 import { clearTimeout, setImmediate, setTimeout } from "node:timers";
+import { MAX_TIMER_MS } from "./_deadline.ts";
 import { refusal } from "./_schema.ts";
 
 /** A pending timer of a `Clock`: `unref()` lets the process exit while it is pending. */
@@ -18,10 +19,13 @@ export interface Clock {
   clearTimer(handle: TimerHandle): void;
 }
 
-/** Real time: `performance.now()` and `node:timers`. */
+/**
+ * Real time: `performance.now()` and `node:timers`. A timer longer than the host's
+ * limit (2^31-1 ms) wakes at the limit; the timer wheel then re-arms for what is left.
+ */
 export const realClock: Clock = {
   now: () => performance.now(),
-  setTimer: (fn, ms) => setTimeout(fn, ms),
+  setTimer: (fn, ms) => setTimeout(fn, Math.min(ms, MAX_TIMER_MS)),
   clearTimer: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 };
 
@@ -42,10 +46,13 @@ class ManualTimer implements TimerHandle {
  *
  * @example
  * ```ts
+ * import { ActorSystem, AskTimeoutError, ManualClock } from "@airssys/rt";
  * const clock = new ManualClock();
  * await using system = new ActorSystem({ clock });
- * const pending = silent.ask("ping", { timeoutMs: 5000 }).catch((e) => e);
+ * const silent = system.spawn({ receive: (s) => s });
+ * const pending = silent.ask("ping", { timeoutMs: 5000 }).catch((e: unknown) => e);
  * await clock.advance(5000); // the ask times out now, no real wait
+ * console.log((await pending) instanceof AskTimeoutError); // true
  * ```
  */
 export class ManualClock implements Clock {

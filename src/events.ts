@@ -1,10 +1,12 @@
 import type { ExitReason } from "./exit_reason.ts";
+import { Mailbox } from "./mailbox.ts";
 
 /**
  * Why a message became a dead letter: its actor was not alive, its bounded mailbox
- * was full (the overflow rule dropped it), or a broker topic had no subscriber.
+ * was full (the overflow rule dropped it), a broker topic had no subscriber, or a
+ * supervisor received a message it does not handle (`unexpected_message`).
  */
-export type DeadLetterReason = "not_alive" | "mailbox_full" | "no_subscribers";
+export type DeadLetterReason = "not_alive" | "mailbox_full" | "no_subscribers" | "unexpected_message";
 
 /**
  * What an `ActorSystem` reports on `system.events`. Plain, JSON-friendly objects:
@@ -38,24 +40,42 @@ export type SystemEvent =
   | { type: "log"; actor: string; pid: number; stream: "stdout" | "stderr"; line: string }
   | { type: "supervisor_shutdown"; supervisor: string; reason: "reached_max_restart_intensity" | "auto_shutdown" | "shutdown" }
   | { type: "dead_letter"; actor: string; message: unknown; reason: DeadLetterReason; topic?: string }
-  | { type: "process_sample"; actor: string; pid: number; sample: Readonly<Record<string, number>> };
+  | { type: "process_sample"; actor: string; pid: number; sample: Readonly<Record<string, number>> }
+  | { type: "listener_failed"; error: unknown; event: string };
 
-/** A subscriber; it must not throw (a throw is reported with `reportError`). */
+/** A subscriber. One that throws is isolated: the others still get the event, and the throw is reported. */
 export type Listener<E> = (event: E) => void;
 
 /**
  * A synchronous fan-out of events to subscribers, also consumable as an async
- * iterable (each iterator buffers the events published after it was created).
+ * iterable. Each iterator buffers the events published after it was created, at most
+ * `EventStream.ITERATOR_BUFFER` of them: a reader that falls further behind loses the
+ * oldest (the stream never blocks or grows without bound for a slow reader).
  *
  * @example
  * ```ts
- * const off = system.events.subscribe((e) => console.log(e.type));
+ * import { EventStream } from "@airssys/rt";
+ * const events = new EventStream<{ type: string }>();
+ * const off = events.subscribe((e) => console.log(e.type));
+ * events.publish({ type: "hello" });
  * off();
- * for await (const e of system.events) if (e.type === "child_restarted") break;
  * ```
  */
 export class EventStream<E> implements AsyncIterable<E> {
+  /** Most events one async iterator holds unread. */
+  static readonly ITERATOR_BUFFER = 10_000;
   #listeners: Listener<E>[] = [];
+  #onListenerError: ((error: unknown, event: E) => void) | undefined;
+  /** The listener whose throw is being reported. */
+  #failing: Listener<E> | undefined;
+
+  /**
+   * @param onListenerError reports a listener's throw (the system publishes a
+   *   `listener_failed` event); without one, or when reporting throws too, it goes to `console.error`.
+   */
+  constructor(onListenerError?: (error: unknown, event: E) => void) {
+    this.#onListenerError = onListenerError;
+  }
 
   /** Calls `listener` with every later event; returns the unsubscribe function. */
   subscribe(listener: Listener<E>): () => void {
@@ -73,25 +93,40 @@ export class EventStream<E> implements AsyncIterable<E> {
   /** Delivers `event` to every current subscriber, in subscription order. */
   publish(event: E): void {
     for (const listener of this.#listeners) {
+      if (listener === this.#failing) continue; // its own failure is not reported to it
       try {
         listener(event);
       } catch (error) {
-        reportError(error);
+        this.#report(listener, error, event);
       }
+    }
+  }
+
+  #report(listener: Listener<E>, error: unknown, event: E): void {
+    if (this.#onListenerError === undefined || this.#failing !== undefined) {
+      console.error("airssys-rt: an event listener threw:", error);
+      return;
+    }
+    this.#failing = listener;
+    try {
+      this.#onListenerError(error, event);
+    } finally {
+      this.#failing = undefined;
     }
   }
 
   /** Iterates the events published from now on; `break` unsubscribes. */
   async *[Symbol.asyncIterator](): AsyncGenerator<E, void, undefined> {
-    const buffer: E[] = [];
+    const buffer = new Mailbox<E>();
     let wake: (() => void) | undefined;
     const off = this.subscribe((event) => {
+      if (buffer.size === EventStream.ITERATOR_BUFFER) buffer.shift();
       buffer.push(event);
       wake?.();
     });
     try {
       while (true) {
-        while (buffer.length > 0) yield buffer.shift()!;
+        while (buffer.size > 0) yield buffer.shift()!;
         const { promise, resolve } = Promise.withResolvers<void>();
         wake = resolve;
         await promise;

@@ -1,5 +1,6 @@
 import * as v from "valibot";
 import type { ActorRef } from "./actor.ts";
+import { timeoutSignal } from "./_deadline.ts";
 import { durationMs, positiveInteger, type Schema, typed } from "./_schema.ts";
 
 /**
@@ -63,12 +64,19 @@ export function askCheck(message: unknown, isHealthy: (reply: unknown) => boolea
   };
 }
 
-/** Runs `check` on `ref`, rejecting with a timeout error after `timeoutMs` whatever the check does. */
+/**
+ * Runs `check` on `ref`, rejecting with a timeout error after `timeoutMs` whatever the
+ * check does. A check that throws fails; one that returns a plain value passes (it
+ * never throws out of here).
+ */
 export function runCheck(check: HealthCheck, ref: ActorRef<unknown>, timeoutMs: number): Promise<unknown> {
-  const signal = AbortSignal.timeout(timeoutMs);
+  const { signal, clear } = timeoutSignal(timeoutMs);
   const { promise, resolve, reject } = Promise.withResolvers<unknown>();
   const abort = () => reject(signal.reason);
   signal.addEventListener("abort", abort, { once: true });
-  check(ref as ActorRef<never>, signal).then(resolve, reject).finally(() => signal.removeEventListener("abort", abort));
+  new Promise((run) => run(check(ref as ActorRef<never>, signal))).then(resolve, reject).finally(() => {
+    clear();
+    signal.removeEventListener("abort", abort);
+  });
   return promise;
 }

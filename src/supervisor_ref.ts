@@ -35,7 +35,7 @@ export interface ChildCounts {
 export type SupervisorMessage =
   | { type: "which_children" }
   | { type: "count_children" }
-  | { type: "start_child"; spec: ResolvedChildSpec }
+  | { type: "start_child"; spec: ChildSpec }
   | { type: "start_dynamic_child"; args: unknown[] }
   | { type: "terminate_child"; id: string; byRef: boolean }
   | { type: "restart_child"; id: string }

@@ -1,5 +1,6 @@
 import type { ActorRef, Behavior, SpawnOptions, Startable } from "./actor.ts";
-import { spawnActor } from "./_cell.ts";
+import type { ActorCell } from "./_cell.ts";
+import { spawnActor } from "./_spawn.ts";
 import { type Clock, realClock } from "./clock.ts";
 import { EventStream, type SystemEvent } from "./events.ts";
 import type { ExitReason } from "./exit_reason.ts";
@@ -36,7 +37,9 @@ export interface ActorSystemOptions extends SchedulerOptions {
  */
 export class ActorSystem implements AsyncDisposable {
   /** System events (`actor_started`, `child_restarted`, `dead_letter`, ...). */
-  readonly events: EventStream<SystemEvent> = new EventStream();
+  readonly events: EventStream<SystemEvent> = new EventStream((error, event) =>
+    this.events.publish({ type: "listener_failed", error, event: event.type })
+  );
   #names = new Map<string, ActorRef<unknown>>();
   #live = new LiveActors();
   #shutdownTimeoutMs: number;
@@ -76,6 +79,7 @@ export class ActorSystem implements AsyncDisposable {
         if (actor.name !== undefined && names.get(actor.name) === actor.ref) names.delete(actor.name);
         if (events.observed) events.publish({ type: "actor_exited", actor: actor.id, name: actor.name, reason });
       },
+      spawn: (start, options, parent) => spawnActor(this.#host, start, options, parent as ActorCell<unknown> | undefined),
       deadLetter(actor, message, reason) {
         events.publish({ type: "dead_letter", actor, message, reason });
       },
@@ -102,8 +106,13 @@ export class ActorSystem implements AsyncDisposable {
    *
    * @example
    * ```ts
+   * import { ActorSystem } from "@airssys/rt";
+   * class ConnectionPool implements AsyncDisposable {
+   *   async [Symbol.asyncDispose]() {} // closes the connections
+   * }
    * const KEY = {};
-   * const pool = system.extension(KEY, () => new ConnectionPool()); // same object each call
+   * await using system = new ActorSystem();
+   * const pool = system.extension(KEY, () => new ConnectionPool()); // the same object at each call
    * ```
    */
   extension<T extends AsyncDisposable>(key: object, create: () => T): T {

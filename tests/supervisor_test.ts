@@ -147,13 +147,26 @@ test("restarts spaced wider than the period never reach the intensity; closer on
     const restarted = nextEvent(system, "child_restarted");
     (await child(sup, "a")).send("boom");
     assert.equal((await restarted).restarts, i);
-    await clock.advance(1000); // the previous restart leaves the window
+    await clock.advance(1001); // the previous restart leaves the window (more than period ago)
   }
   assert.equal(sup.alive, true);
   const restarted = nextEvent(system, "child_restarted");
   (await child(sup, "a")).send("boom");
   await restarted;
   await clock.advance(999); // still inside the window of that restart
+  const gaveUp = nextEvent(system, "supervisor_shutdown");
+  (await child(sup, "a")).send("boom");
+  assert.equal((await gaveUp).reason, "reached_max_restart_intensity");
+});
+
+test("a restart exactly period ms ago is still inside the window: intensity 1, restarts at 0 and period shut down (OTP's add_restart)", async () => {
+  const clock = new ManualClock();
+  await using system = new ActorSystem({ clock });
+  const sup = system.spawn(supervisor({ strategy: "one_for_one", intensity: 1, period: 1000, children: three() }));
+  const restarted = nextEvent(system, "child_restarted");
+  (await child(sup, "a")).send("boom");
+  await restarted;
+  await clock.advance(1000);
   const gaveUp = nextEvent(system, "supervisor_shutdown");
   (await child(sup, "a")).send("boom");
   assert.equal((await gaveUp).reason, "reached_max_restart_intensity");
@@ -270,5 +283,78 @@ test("an invalid spec is refused before anything starts, naming the field and va
   assert.throws(
     () => supervisor({ strategy: "one_for_one", children: [{ id: "w", start, significant: true }] }),
     / at children\[0\]\.significant: must be false for a "permanent" child/,
+  );
+});
+
+test("a stray send to a supervisor is ignored and reported as a dead letter (OTP's unexpected message)", async () => {
+  await using system = new ActorSystem();
+  const sup = system.spawn(supervisor({ strategy: "one_for_one", children: three() }));
+  const before = await refs(sup);
+  const dead = nextEvent(system, "dead_letter", (e) => e.reason === "unexpected_message");
+  (sup as unknown as { send(m: unknown): boolean }).send({ hello: "supervisor" });
+  assert.deepEqual((await dead).message, { hello: "supervisor" });
+  const request = nextEvent(system, "dead_letter", (e) => e.reason === "unexpected_message");
+  (sup as unknown as { send(m: unknown): boolean }).send({ type: "which_children" }); // a request by send: no reply possible
+  await request;
+  await assert.rejects((sup as unknown as { ask(m: unknown): Promise<unknown> }).ask("what?"), /does not understand/);
+  assert.equal(sup.alive, true);
+  assert.deepEqual(await refs(sup), before, "children untouched");
+});
+
+test("a liveness check that throws synchronously is a failure, one that returns a plain value a pass", async () => {
+  await using system = new ActorSystem();
+  let calls = 0;
+  const failed = nextEvent(system, "health_check_failed");
+  const sup = system.spawn(supervisor({
+    strategy: "one_for_one",
+    children: [
+      {
+        id: "throws",
+        start: worker("t"),
+        liveness: {
+          check: () => {
+            throw new Error("sync throw");
+          },
+          intervalMs: 5,
+          failureThreshold: 1000,
+        },
+      },
+      { id: "plain", start: worker("p"), liveness: { check: () => (calls++, "ok") as never, intervalMs: 5 } },
+    ],
+  }));
+  assert.equal(((await failed).error as Error).message, "sync throw");
+  while (calls < 3) await new Promise((resolve) => setTimeout(resolve, 5));
+  assert.equal(sup.alive, true);
+  assert.equal((await sup.whichChildren()).filter((c) => c.status === "running").length, 2);
+});
+
+test("a named child re-registers its name in every incarnation; whereis is undefined while it restarts ({local, Name})", async () => {
+  const clock = new ManualClock();
+  await using system = new ActorSystem({ clock });
+  const sup = system.spawn(supervisor({
+    strategy: "one_for_one",
+    intensity: 5,
+    children: [{ id: "db", name: "database", start: worker("db"), backoff: { initialMs: 100, maxMs: 100 } }],
+  }));
+  const first = await child(sup, "db");
+  assert.equal(system.whereis("database"), first);
+  const exited = nextEvent(system, "child_exited");
+  first.send("boom");
+  await exited;
+  assert.equal(system.whereis("database"), undefined, "no actor under the name while restarting");
+  const restarted = nextEvent(system, "child_restarted");
+  await clock.advance(100);
+  await restarted;
+  const second = await child(sup, "db");
+  assert.notEqual(second, first);
+  assert.equal(system.whereis("database"), second);
+});
+
+test("a named child whose name is taken fails its start with the cause", async () => {
+  await using system = new ActorSystem();
+  system.spawn({ receive: (s) => s }, { name: "taken" });
+  await assert.rejects(
+    system.spawn(supervisor({ strategy: "one_for_one", children: [] })).startChild({ id: "c", name: "taken", start: worker("c") }),
+    (e) => e instanceof ChildStartError && / at name: is already registered/.test((e.cause as Error).message),
   );
 });
