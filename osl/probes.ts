@@ -1,7 +1,7 @@
 import { connect } from "node:net";
 import * as v from "valibot";
 import type { ActorRef, HealthCheck } from "../mod.ts";
-import { after, durationMs, nonEmpty, numberAtLeast, parseSpec, type Schema, timeoutSignal, typed } from "../src/internal.ts";
+import { after, durationMs, nonEmpty, numberAtLeast, parseSpec, type Schema, timeoutSignal, typed, waitMs } from "../src/internal.ts";
 import { ReadinessError } from "./errors.ts";
 import type { LogCapture } from "./logs.ts";
 
@@ -27,8 +27,8 @@ export type Probe =
  * ```
  */
 export type Readiness = Probe & {
-  /** Time to wait for the probe to pass, in ms. @default 30000 */
-  timeoutMs?: number;
+  /** Time to wait for the probe to pass, in ms; `"infinity"`: no limit. @default 30000 */
+  timeoutMs?: number | "infinity";
   /** Pause between TCP / HTTP attempts, in ms. @default 50 */
   intervalMs?: number;
 };
@@ -51,7 +51,7 @@ const logLineApi = {
 };
 const ipcEntries = { ipcMessage: v.custom<unknown>((m) => m !== undefined, "must be a message (any JSON value)") };
 const readinessTiming = {
-  timeoutMs: v.optional(durationMs("must be a number of ms, at least 1", 1)),
+  timeoutMs: v.optional(waitMs("must be a number of ms, at least 1", 1)),
   intervalMs: v.optional(durationMs("must be a number of ms, at least 1", 1)),
 };
 
@@ -169,7 +169,8 @@ function waitFor(subscribe: (pass: () => void) => () => void, signal: AbortSigna
  * its reason is the cause).
  */
 export async function waitUntilReady(readiness: Readiness, view: ProcessView, exited: AbortSignal): Promise<void> {
-  const { timeoutMs = 30_000, intervalMs = 50 } = readiness;
+  const { intervalMs = 50 } = readiness;
+  const timeoutMs = readiness.timeoutMs === "infinity" ? Infinity : readiness.timeoutMs ?? 30_000;
   const { signal: timeout, clear } = timeoutSignal(timeoutMs);
   const either = AbortSignal.any([exited, timeout]);
   try {

@@ -1,7 +1,38 @@
+import type { AskOptions } from "./actor.ts";
 import { Context, type ContextOwner } from "./_context.ts";
-import { AskTimeoutError } from "./errors.ts";
+import { ActorStoppedError, AskTimeoutError } from "./errors.ts";
 import type { Host } from "./_host.ts";
+import { refusal } from "./_schema.ts";
 import type { TimerEntry } from "./_timers.ts";
+
+/** The actor an ask goes to: its queue. */
+interface AskTarget extends ContextOwner {
+  enqueue(item: unknown): boolean;
+}
+
+/**
+ * Sends `message` to `target` as an ask (see `ActorRef.ask`): one Promise, one `Ask`
+ * queued in its mailbox, one entry on the timer wheel (none for `"infinity"`).
+ */
+export function ask<R>(target: AskTarget, host: Host, message: unknown, options: AskOptions = {}): Promise<R> {
+  const { timeoutMs: wait = 5000, signal } = options;
+  const timeoutMs = wait === "infinity" ? Infinity : wait;
+  if (!(timeoutMs >= 0)) {
+    return Promise.reject(refusal("ask options", "timeoutMs", 'must be a non-negative number of ms or "infinity"', wait, RangeError));
+  }
+  const { promise, resolve, reject } = Promise.withResolvers<R>();
+  if (!target.alive) {
+    host.deadLetter(target.ref.id, message, "not_alive");
+    reject(new ActorStoppedError(target.ref.id, message, "noproc"));
+  } else if (signal?.aborted) reject(signal.reason);
+  else {
+    const item = new Ask(target, host, message, resolve as (value: unknown) => void, reject, timeoutMs);
+    item.timer = host.timers.schedule(timeoutMs, item);
+    if (signal !== undefined) item.listen(signal);
+    target.enqueue(item);
+  }
+  return promise;
+}
 
 /**
  * One ask: the message, the promise's settle functions, its timeout entry on the timer

@@ -1,6 +1,6 @@
 import type { ActorRef, AskOptions, Behavior, ChildFacts, SpawnOptions, Startable } from "./actor.ts";
 import { IGNORE } from "./actor.ts";
-import { Ask } from "./_ask.ts";
+import { Ask, ask } from "./_ask.ts";
 import { Context, type ContextOwner } from "./_context.ts";
 import { CONTROL, type Control } from "./_control.ts";
 import { ActorStoppedError, MailboxFullError } from "./errors.ts";
@@ -9,8 +9,7 @@ import type { Host, HostedActor } from "./_host.ts";
 import { BoundedMailbox, Mailbox, type MailboxOptions } from "./mailbox.ts";
 import { Relations } from "./_relations.ts";
 import type { Runnable } from "./scheduler.ts";
-import { refusal } from "./_schema.ts";
-import { settle } from "./_settle.ts";
+import { awaitThen, type Then, thenOf } from "./_settle.ts";
 import { DownSignal, ExitSignal } from "./signals.ts";
 
 const INIT = 0, RUNNING = 1, STOPPING = 2, DEAD = 3;
@@ -93,12 +92,14 @@ export class ActorCell<M> implements ActorRef<M>, Runnable, ContextOwner, Hosted
     return this.#relations?.facts?.();
   }
 
-  /** Sets what `instantiate` or spawn gave; called once, before `start`. */
-  setup(behavior: Behavior<unknown, M>, ref: ActorRef<unknown>, type: "worker" | "supervisor", facts?: () => ChildFacts): void {
+  /** Sets what `instantiate` or spawn gave, schedules `init`; called once, by spawn. */
+  start(behavior: Behavior<unknown, M>, ref: ActorRef<unknown>, type: "worker" | "supervisor", facts?: () => ChildFacts): void {
     this.behavior = behavior;
     this.ref = ref;
     this.type = type;
     if (facts !== undefined) this.#rel.facts = facts;
+    this.#host.spawned(this);
+    this.#wake();
   }
 
   /** The mailbox, allocated on the first message (bounded when spawned with bounds). */
@@ -106,27 +107,25 @@ export class ActorCell<M> implements ActorRef<M>, Runnable, ContextOwner, Hosted
     return this.#mailbox ??= this.#bounds === undefined ? new Mailbox() : new BoundedMailbox(this.#bounds, isSignal);
   }
 
-  /** Schedules `init`; called once by spawn after the behaviour is set. */
-  start(): void {
-    this.#host.spawned(this);
-    this.#wake();
-  }
-
   send(message: M): boolean {
     if (this.#phase === DEAD) {
       this.#host.deadLetter(this.id, message, "not_alive");
       return false;
     }
-    return this.#enqueue(message);
+    if (this.#bounds !== undefined) return this.enqueue(message);
+    this.#push(message);
+    return true;
+  }
+
+  /** Queues in an unbounded mailbox (the fast path of `send`). */
+  #push(item: unknown): void {
+    (this.#mailbox ??= new Mailbox()).push(item);
+    this.#wake();
   }
 
   /** Queues a message or an ask; in a bounded mailbox, what its overflow rule drops becomes a dead letter. */
-  #enqueue(item: unknown): boolean {
-    if (this.#bounds === undefined) {
-      this.#box().push(item);
-      this.#wake();
-      return true;
-    }
+  enqueue(item: unknown): boolean {
+    if (this.#bounds === undefined) return this.#push(item), true;
     const { queued, dropped } = (this.#box() as BoundedMailbox<unknown>).offer(item);
     if (dropped !== item) this.#wake();
     if (dropped instanceof Ask) {
@@ -136,22 +135,8 @@ export class ActorCell<M> implements ActorRef<M>, Runnable, ContextOwner, Hosted
     return queued;
   }
 
-  ask<R>(message: M, { timeoutMs = 5000, signal }: AskOptions = {}): Promise<R> {
-    if (!(timeoutMs >= 0)) {
-      return Promise.reject(refusal("ask options", "timeoutMs", "must be a non-negative number of ms", timeoutMs, RangeError));
-    }
-    const { promise, resolve, reject } = Promise.withResolvers<R>();
-    if (this.#phase === DEAD) {
-      this.#host.deadLetter(this.id, message, "not_alive");
-      reject(new ActorStoppedError(this.id, message, "noproc"));
-    } else if (signal?.aborted) reject(signal.reason);
-    else {
-      const ask = new Ask(this, this.#host, message, resolve as (value: unknown) => void, reject, timeoutMs);
-      ask.timer = this.#host.timers.schedule(timeoutMs, ask);
-      if (signal !== undefined) ask.listen(signal);
-      this.#enqueue(ask);
-    }
-    return promise;
+  ask<R>(message: M, options?: AskOptions): Promise<R> {
+    return ask(this, this.#host, message, options);
   }
 
   /** An ask was settled: it is no longer waiting for a late reply. */
@@ -185,12 +170,8 @@ export class ActorCell<M> implements ActorRef<M>, Runnable, ContextOwner, Hosted
 
   whenStarted(): Promise<"started" | "ignored"> {
     if (this.#phase === RUNNING || this.#phase === STOPPING) return Promise.resolve("started");
-    if (this.#phase === DEAD) {
-      return this.#state === IGNORE ? Promise.resolve("ignored") : Promise.reject(startFailure(this.#exitReason!));
-    }
-    const { promise, resolve, reject } = Promise.withResolvers<"started" | "ignored">();
-    (this.#rel.onStart ??= []).push((outcome) => typeof outcome === "string" ? resolve(outcome) : reject(outcome.failed));
-    return promise;
+    if (this.#phase === INIT) return this.#rel.whenStarted();
+    return this.#state === IGNORE ? Promise.resolve("ignored") : Promise.reject(startFailure(this.#exitReason!));
   }
 
   onExit(fn: (reason: ExitReason) => void): void {
@@ -242,9 +223,9 @@ export class ActorCell<M> implements ActorRef<M>, Runnable, ContextOwner, Hosted
   }
 
   /**
-   * An exit signal from a linked actor, as OTP delivers it: from the parent, it stops a
-   * trapping actor too, with the parent's reason (gen_server); otherwise a trapping
-   * actor gets an `ExitSignal` message, and any other dies unless the reason is `"normal"`.
+   * An exit signal from a linked actor, as OTP delivers it: the parent's stops a trapping actor
+   * too, with its reason (gen_server); else a trapping actor gets an `ExitSignal`, any other dies
+   * unless the reason is `"normal"`.
    */
   exitSignal(from: Control, reason: ExitReason): void {
     if (this.#phase === DEAD) return;
@@ -274,8 +255,9 @@ export class ActorCell<M> implements ActorRef<M>, Runnable, ContextOwner, Hosted
     const mailbox = this.#mailbox;
     if (mailbox !== undefined) {
       const behavior = this.behavior;
+      const ctx = this.context;
       while (budget-- > 0 && this.#phase === RUNNING && this.#pendingStop === undefined && mailbox.size > 0) {
-        this.#deliver(behavior, mailbox.shift());
+        this.#deliver(behavior, ctx, mailbox.shift());
         if (this.#parked) break;
       }
     }
@@ -285,53 +267,68 @@ export class ActorCell<M> implements ActorRef<M>, Runnable, ContextOwner, Hosted
     return more;
   }
 
-  /** Runs a user callback (see `settle`); a promise parks the actor, its outcome counts only if still in `phase`. */
-  #await(callback: () => unknown, phase: number, settled: (value: unknown) => void, failed: (error: unknown) => void): void {
-    let parked = false;
+  /** Parks on a thenable a callback returned (one message at a time); its outcome counts if still in `phase`. */
+  #park(value: unknown, then: Then, phase: number, settled: (value: unknown) => void, failed: (error: unknown) => void): void {
+    this.#parked = true;
     const resume = (next: (v: unknown) => void) => (v: unknown) => {
-      if (!parked) return next(v);
       if (this.#phase !== phase) return;
       this.#parked = false;
       next(v);
       this.#wake();
     };
-    settle(callback, resume(settled), resume(failed), () => (parked = this.#parked = true));
+    awaitThen(value, then, resume(settled), resume(failed));
   }
 
   /** Runs `init`; true when the actor may go on to its mailbox now. */
   #runInit(): boolean {
     const init = this.behavior.init;
-    if (init === undefined) return this.#started(undefined), true;
-    let sync = false;
-    this.#await(() => init.call(this.behavior, this.context), INIT, (state) => {
-      sync = !this.#parked;
+    let state: unknown, then: Then | undefined;
+    try {
+      state = init === undefined ? undefined : init.call(this.behavior, this.context);
+      then = thenOf(state);
+    } catch (error) {
+      this.#exit({ error });
+      return false;
+    }
+    if (then === undefined) {
       this.#started(state);
-    }, (error) => this.#exit({ error }));
-    return sync && this.#phase === RUNNING;
+      return this.#phase === RUNNING;
+    }
+    this.#park(state, then, INIT, (s) => this.#started(s), (error) => this.#exit({ error }));
+    return false;
   }
 
   #started(state: unknown): void {
     this.#state = state;
-    const waiters = this.#relations?.onStart;
-    if (waiters !== undefined) this.#relations!.onStart = undefined;
     if (state === IGNORE) {
-      if (waiters !== undefined) for (const fn of waiters) fn("ignored");
+      this.#relations?.started("ignored");
       return this.#exit("normal");
     }
     this.#phase = RUNNING;
-    if (waiters !== undefined) for (const fn of waiters) fn("started");
+    this.#relations?.started("started");
   }
 
-  #deliver(behavior: Behavior<unknown, M>, item: unknown): void {
+  #deliver(behavior: Behavior<unknown, M>, ctx: Context<M>, item: unknown): void {
     let message = item;
-    let ctx: Context<M> = this.context;
-    if (item instanceof Ask) {
+    if (typeof item === "object" && item instanceof Ask) {
       if (item.replied) return; // timed out or aborted while queued
       this.#ask = item;
       ctx = item as Context<M>;
       message = item.message;
     }
-    this.#await(() => behavior.receive(this.#state, message as M, ctx), RUNNING, (state) => {
+    let next: unknown, then: Then | undefined;
+    try {
+      next = behavior.receive(this.#state, message as M, ctx);
+      then = thenOf(next);
+    } catch (error) {
+      return this.#crash(error);
+    }
+    if (then === undefined) {
+      this.#state = next;
+      if (this.#ask !== undefined) this.#handled();
+      return;
+    }
+    this.#park(next, then, RUNNING, (state) => {
       this.#state = state;
       this.#handled();
     }, (error) => this.#crash(error));
@@ -356,9 +353,15 @@ export class ActorCell<M> implements ActorRef<M>, Runnable, ContextOwner, Hosted
     this.#phase = STOPPING;
     this.#pendingStop = undefined;
     const terminate = this.behavior.terminate;
-    if (terminate === undefined) return this.#exit(reason);
-    this.#await(() => terminate.call(this.behavior, this.#state, reason, this.context), STOPPING, () => this.#exit(reason), (error) =>
-      this.#exit({ error }));
+    let result: unknown, then: Then | undefined;
+    try {
+      result = terminate?.call(this.behavior, this.#state, reason, this.context);
+      then = thenOf(result);
+    } catch (error) {
+      return this.#exit({ error });
+    }
+    if (then === undefined) return this.#exit(reason);
+    this.#park(result, then, STOPPING, () => this.#exit(reason), (error) => this.#exit({ error }));
   }
 
   /** Exits with `reason`; exits this causes (links) are queued and handled in one loop. */
@@ -390,9 +393,7 @@ export class ActorCell<M> implements ActorRef<M>, Runnable, ContextOwner, Hosted
       else if (!isSignal(item)) this.#host.deadLetter(this.id, item, "not_alive");
     }
     this.#host.exited(this, reason);
-    if (relations === undefined) return;
-    if (wasStarting && relations.onStart !== undefined) for (const fn of relations.onStart) fn({ failed: startFailure(reason) });
-    relations.exited(this, reason);
-    if (relations.onExit !== undefined) for (const fn of relations.onExit) fn(reason);
+    if (wasStarting) relations?.started({ failed: startFailure(reason) });
+    relations?.exited(this, reason);
   }
 }

@@ -31,7 +31,7 @@ export function checkLiveness(ctx: ActorContext<unknown>, tick: LivenessTick): v
   if (tick.checking) return;
   tick.checking = true;
   const { check, timeoutMs = 1000 } = tick.spec.liveness!;
-  runCheck(check, tick.ref, timeoutMs).then(
+  runCheck(check, tick.ref, timeoutMs === "infinity" ? Infinity : timeoutMs).then(
     () => ctx.self.send(new LivenessResult(tick, undefined)),
     (error) => ctx.self.send(new LivenessResult(tick, error ?? "failed")),
   );

@@ -25,6 +25,20 @@ export class Relations {
   /** The Startable's `whichChildren()` facts hook. */
   facts: (() => ChildFacts) | undefined;
 
+  /** Resolves once the actor's `init` returned; rejects with its failure. */
+  whenStarted(): Promise<"started" | "ignored"> {
+    const { promise, resolve, reject } = Promise.withResolvers<"started" | "ignored">();
+    (this.onStart ??= []).push((outcome) => typeof outcome === "string" ? resolve(outcome) : reject(outcome.failed));
+    return promise;
+  }
+
+  /** `init` returned (or the start failed): tells whoever waits, once. */
+  started(outcome: "started" | "ignored" | { failed: unknown }): void {
+    const waiters = this.onStart;
+    this.onStart = undefined;
+    if (waiters !== undefined) for (const fn of waiters) fn(outcome);
+  }
+
   /** `self` links to `other`; one that is already dead sends `self` an exit signal `"noproc"` (OTP's `link/1`). */
   link(self: Control, other: Control): void {
     if (other === self) return;
@@ -76,8 +90,8 @@ export class Relations {
 
   /**
    * The actor `self` exited with `reason`: its timers are cancelled, its monitors
-   * removed from their targets, and every linked actor and watcher is told, in that
-   * order (OTP's exit signals, then `DOWN` messages).
+   * removed from their targets, every linked actor and watcher is told, in that order
+   * (OTP's exit signals, then `DOWN` messages), then whoever waits for the exit.
    */
   exited(self: Control, reason: ExitReason): void {
     if (this.timers !== undefined) for (const timer of this.timers) timer.cancel();
@@ -91,5 +105,6 @@ export class Relations {
     if (this.watchers !== undefined) {
       for (const [monitor, watcher] of this.watchers) watcher.deliverSignal(new DownSignal(monitor, self.ref, reason));
     }
+    if (this.onExit !== undefined) for (const fn of this.onExit) fn(reason);
   }
 }

@@ -131,9 +131,19 @@ export function positive(rule: string): Schema<number> {
   return v.pipe(v.number(rule), v.gtValue(0, rule));
 }
 
-/** A duration in ms: a non-negative number (`Infinity` where it means "never"), at least `min`. */
+/** A duration in ms, at least `min`. */
 export function durationMs(rule: string, min = 0): Schema<number> {
   return numberAtLeast(min, rule);
+}
+
+/**
+ * A wait in ms, at least `min` (`positive`: above 0), or `"infinity"` (OTP's spelling,
+ * which JSON can hold too) for one that never ends: the output is a number (`Infinity`).
+ */
+export function waitMs(rule: string, min = 0, positiveOnly = false): Schema<number> {
+  const full = `${rule} or "infinity"`;
+  const finite = positiveOnly ? positive(full) : numberAtLeast(min, full);
+  return v.union([finite, v.pipe(v.literal("infinity", full), v.transform(() => Infinity))], full);
 }
 
 /** A non-empty string. */

@@ -1,4 +1,4 @@
-import type { ActorRef, Behavior, SpawnOptions, Startable } from "./actor.ts";
+import type { ActorRef, Behavior, Instance, SpawnOptions, Startable } from "./actor.ts";
 import { ActorCell } from "./_cell.ts";
 import type { Host } from "./_host.ts";
 import { mailboxSchema } from "./mailbox.ts";
@@ -19,17 +19,13 @@ export function spawnActor<M, R extends ActorRef<M>>(
     ? undefined
     : parseSpec(mailboxSchema, options.mailbox, "spawn options", "mailbox");
   const cell = new ActorCell<M>(host, parent, options?.name, bounds);
-  if ("instantiate" in start) {
-    const instance = start.instantiate(cell);
-    cell.setup(instance.behavior, instance.ref as ActorRef<unknown>, start.type, instance.facts);
-  } else {
-    if (typeof start?.receive !== "function") {
-      throw refusal("behaviour", "receive", "must be a function", (start as { receive?: unknown } | undefined)?.receive);
-    }
-    cell.setup(start as Behavior<unknown, M>, cell as ActorRef<unknown>, "worker");
-  }
-  if (cell.name !== undefined) host.register(cell.name, cell.ref);
+  let instance: Instance<M, ActorRef<M>>;
+  if (start !== null && typeof start === "object" && "instantiate" in start) instance = start.instantiate(cell);
+  else if (typeof (start as { receive?: unknown } | null)?.receive === "function") instance = { behavior: start as Behavior<unknown, M>, ref: cell };
+  else throw refusal("behaviour", "receive", "must be a function", (start as { receive?: unknown } | null)?.receive);
+  const ref = instance.ref as ActorRef<unknown>;
+  if (cell.name !== undefined) host.register(cell.name, ref);
+  cell.start(instance.behavior, ref, "instantiate" in start ? start.type : "worker", instance.facts);
   if (parent !== undefined) parent.link(cell as ActorCell<unknown>);
-  cell.start();
   return cell.ref as R;
 }

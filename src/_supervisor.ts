@@ -131,6 +131,7 @@ export class Supervisor implements Behavior<Supervisor, unknown> {
   }
 
   #publishChild(type: "child_started" | "child_restarted" | "child_exited", child: Child, ref: ActorRef<unknown>, reason?: ExitReason): void {
+    if (!this.#ctx.events.observed) return; // nobody listens: build nothing (restarts are a hot path)
     const base = { supervisor: this.#ctx.self.id, childId: child.spec.id, actor: ref.id };
     const facts = controlOf(ref).facts();
     const events = this.#ctx.events;
@@ -194,20 +195,14 @@ export class Supervisor implements Behavior<Supervisor, unknown> {
   async #terminate(child: Child): Promise<void> {
     const ref = child.ref;
     if (ref === undefined) return;
-    const facts = controlOf(ref).facts();
+    const pid = controlOf(ref).facts()?.pid; // read before the exit, while the process is known
     this.#ctx.unlink(ref);
     await stopChild(ref, child.spec.shutdown);
     child.ref = undefined;
     child.status = "undefined";
+    if (!this.#ctx.events.observed) return;
     const reason = controlOf(ref).exitReason ?? "shutdown";
-    this.#ctx.events.publish({
-      type: "child_exited",
-      supervisor: this.#ctx.self.id,
-      childId: child.spec.id,
-      actor: ref.id,
-      reason,
-      pid: facts?.pid,
-    });
+    this.#ctx.events.publish({ type: "child_exited", supervisor: this.#ctx.self.id, childId: child.spec.id, actor: ref.id, reason, pid });
   }
 
   /** Stops `children` in reverse start order; simple_one_for_one children concurrently (OTP). */

@@ -106,8 +106,8 @@ export interface SpawnOptions {
 
 /** Options of `ActorRef.ask`. */
 export interface AskOptions {
-  /** Time to wait for the reply, in ms; `Infinity` waits forever. @default 5000 (as `gen_server:call/2`) */
-  timeoutMs?: number;
+  /** Time to wait for the reply, in ms; `"infinity"` waits forever. @default 5000 (as `gen_server:call/2`) */
+  timeoutMs?: number | "infinity";
   /** Abandons the ask; the promise rejects with `signal.reason`. @default none */
   signal?: AbortSignal;
 }

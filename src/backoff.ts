@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { durationMs, fieldRule, numberAtLeast, type Schema, typed } from "./_schema.ts";
+import { durationMs, fieldRule, numberAtLeast, type Schema, typed, waitMs } from "./_schema.ts";
 
 /**
  * Restart backoff of a child (`ChildSpec.backoff`; beyond OTP, opt-in): the first
@@ -27,8 +27,8 @@ export interface Backoff {
   factor?: number;
   /** Fraction (0-1) by which each delay is randomly spread. @default 0 */
   jitter?: number;
-  /** Uptime after which the delay resets to `initialMs`, in ms. @default maxMs */
-  resetAfterMs?: number;
+  /** Uptime after which the delay resets to `initialMs`, in ms; `"infinity"`: never. @default maxMs */
+  resetAfterMs?: number | "infinity";
 }
 
 const RULE_MS = "must be a non-negative number of ms";
@@ -40,7 +40,7 @@ export const backoffSchema: Schema<Backoff> = v.pipe(
     maxMs: durationMs(RULE_MS),
     factor: v.optional(numberAtLeast(1, "must be a number of at least 1")),
     jitter: v.optional(v.pipe(numberAtLeast(0, "must be a fraction from 0 to 1"), v.maxValue(1, "must be a fraction from 0 to 1"))),
-    resetAfterMs: v.optional(durationMs(RULE_MS)),
+    resetAfterMs: v.optional(waitMs(RULE_MS)),
   }, "must be an object with initialMs and maxMs")),
   fieldRule<Backoff>("maxMs", "must be a number of ms, at least initialMs", (b) => b.maxMs >= b.initialMs),
 );
@@ -64,7 +64,7 @@ export function nextBackoff(
   random: () => number = Math.random,
 ): { delayMs: number; baseMs: number } {
   const { initialMs, maxMs, factor = 2, jitter = 0, resetAfterMs = maxMs } = backoff;
-  const base = previousMs === undefined || upMs >= resetAfterMs ? initialMs : Math.min(previousMs * factor, maxMs);
+  const base = previousMs === undefined || upMs >= (resetAfterMs === "infinity" ? Infinity : resetAfterMs) ? initialMs : Math.min(previousMs * factor, maxMs);
   const delayMs = jitter === 0 ? base : Math.max(0, base * (1 + jitter * (random() * 2 - 1)));
   return { delayMs, baseMs: base };
 }

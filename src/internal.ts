@@ -23,6 +23,7 @@ export {
   specError,
   stringRecord,
   typed,
+  waitMs,
 } from "./_schema.ts";
 export { restartSchema, shutdownSchema } from "./child_spec.ts";
 export { livenessTimingEntries } from "./liveness.ts";

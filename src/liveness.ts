@@ -1,7 +1,7 @@
 import * as v from "valibot";
 import type { ActorRef } from "./actor.ts";
 import { timeoutSignal } from "./_deadline.ts";
-import { durationMs, positiveInteger, type Schema, typed } from "./_schema.ts";
+import { durationMs, positiveInteger, type Schema, typed, waitMs } from "./_schema.ts";
 
 /**
  * One health check of a child: resolves if healthy, rejects (or times out: `signal`
@@ -27,8 +27,8 @@ export interface Liveness {
   check: HealthCheck;
   /** Time between checks, in ms, on the system's clock. @default 10000 */
   intervalMs?: number;
-  /** Time one check may take, in ms of real time. @default 1000 */
-  timeoutMs?: number;
+  /** Time one check may take, in ms of real time; `"infinity"`: no limit. @default 1000 */
+  timeoutMs?: number | "infinity";
   /** Failures in a row that stop the child. @default 3 */
   failureThreshold?: number;
 }
@@ -36,7 +36,7 @@ export interface Liveness {
 /** The timing fields of a liveness check (shared with the `supervise` config's probes). */
 export const livenessTimingEntries: v.ObjectEntries = {
   intervalMs: v.optional(durationMs("must be a number of ms, at least 1", 1)),
-  timeoutMs: v.optional(durationMs("must be a number of ms, at least 1", 1)),
+  timeoutMs: v.optional(waitMs("must be a number of ms, at least 1", 1)),
   failureThreshold: v.optional(positiveInteger),
 };
 
@@ -59,7 +59,7 @@ export const livenessSchema: Schema<Liveness> = typed(v.object({
  */
 export function askCheck(message: unknown, isHealthy: (reply: unknown) => boolean = () => true): HealthCheck {
   return async (ref, signal) => {
-    const reply = await (ref as ActorRef<unknown>).ask(message, { signal, timeoutMs: Infinity });
+    const reply = await (ref as ActorRef<unknown>).ask(message, { signal, timeoutMs: "infinity" });
     if (!isHealthy(reply)) throw new Error(`Unhealthy reply: ${JSON.stringify(reply)}`);
   };
 }

@@ -61,7 +61,7 @@ export type SupervisorReply<T> = { ok: T } | { error: SupervisorErrorReason | { 
  */
 export class SupervisorRef extends ForwardingRef<SupervisorMessage> {
   async #call<T>(request: SupervisorMessage): Promise<T> {
-    const reply = await this.target.ask<SupervisorReply<T>>(request, { timeoutMs: Infinity });
+    const reply = await this.target.ask<SupervisorReply<T>>(request, { timeoutMs: "infinity" });
     if ("ok" in reply) return reply.ok;
     const id = "id" in request ? request.id : "spec" in request ? request.spec.id : "";
     if (typeof reply.error === "object") throw new ChildStartError(id, reply.error.failed);

@@ -1,6 +1,6 @@
 import * as v from "valibot";
 import { type ChildSpec, childSpecSchema, type ResolvedChildSpec } from "./child_spec.ts";
-import { numberAtLeast, oneOf, parseSpec, positive, refusal, typed } from "./_schema.ts";
+import { numberAtLeast, oneOf, parseSpec, refusal, typed, waitMs } from "./_schema.ts";
 
 /** A supervisor's restart strategy (OTP's `strategy` flag). */
 export type Strategy = "one_for_one" | "one_for_all" | "rest_for_one" | "simple_one_for_one";
@@ -32,8 +32,8 @@ export interface SupervisorSpec {
   strategy: Strategy;
   /** More than `intensity` restarts within `period` ms and the supervisor gives up. @default 1 */
   intensity?: number;
-  /** The window of `intensity`, in ms. @default 5000 */
-  period?: number;
+  /** The window of `intensity`, in ms; `"infinity"`: every restart counts forever. @default 5000 */
+  period?: number | "infinity";
   /** Exit with `"shutdown"` when any / all significant children have exited of their own accord. @default "never" */
   autoShutdown?: AutoShutdown;
   /** Started in order, stopped in reverse. */
@@ -52,7 +52,7 @@ export interface ResolvedSupervisorSpec {
 /** The supervisor flags shared with the `supervise` config (OTP's `sup_flags()`). */
 export const supervisorFlagEntries: v.ObjectEntries = {
   intensity: v.optional(numberAtLeast(0, "must be a non-negative integer", true), 1),
-  period: v.optional(positive("must be a positive number of ms"), 5000),
+  period: v.optional(waitMs("must be a positive number of ms", 0, true), 5000),
 };
 
 const strategySchema = oneOf(["one_for_one", "one_for_all", "rest_for_one", "simple_one_for_one"] as const);
