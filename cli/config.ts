@@ -14,7 +14,7 @@ import {
   type SupervisorRef,
 } from "../mod.ts";
 import { osProcess, type OsProcessSpec } from "../osl/mod.ts";
-import { livenessJsonKinds, probeAlternatives, probeCheck, probeSchema, processJsonEntries } from "../osl/internal.ts";
+import { livenessJsonKinds, logFileProblem, probeAlternatives, probeCheck, probeSchema, processJsonEntries } from "../osl/internal.ts";
 import {
   livenessTimingEntries,
   nonEmpty,
@@ -45,8 +45,9 @@ interface NodeBase {
   shutdown?: Shutdown;
 }
 
-/** A probe of a process node's liveness: tcpPort or httpUrl, and the check's timing. */
-type LivenessProbe = ({ tcpPort: number; host?: string } | { httpUrl: string }) & Omit<Liveness, "check">;
+/** A probe of a process node's liveness: tcpPort, httpUrl or exec, and the check's timing. */
+type LivenessProbe = ({ tcpPort: number; host?: string } | { httpUrl: string } | { exec: string[]; execTimeoutMs?: number }) &
+  Omit<Liveness, "check">;
 
 /** A process node: the JSON-able fields of `OsProcessSpec`. */
 type ProcessNode = NodeBase & Omit<OsProcessSpec, "stdout" | "stderr" | "shell"> & {
@@ -94,13 +95,20 @@ const configSchema = typed<SupervisorNode>(v.strictObject({
   children: v.array(node, "must be an array of nodes"),
 }, "must be an object with children"));
 
-/** Refuses two siblings with one id, anywhere in the tree. */
-function checkUniqueIds(tree: { children: NodeOutput[] }, path: string): void {
+/**
+ * The rules across nodes, refused before anything starts: two siblings with one id, and
+ * a log file whose directory does not exist or is not writable.
+ */
+function checkTree(tree: { children: NodeOutput[] }, path: string, baseDir: string): void {
   const seen = new Set<string>();
   tree.children.forEach((child, i) => {
-    if (seen.has(child.id)) throw refusal("config", `${path}.children[${i}].id`, "must be unique among its siblings", child.id);
+    const at = `${path}.children[${i}]`;
+    if (seen.has(child.id)) throw refusal("config", `${at}.id`, "must be unique among its siblings", child.id);
     seen.add(child.id);
-    if ("children" in child) checkUniqueIds(child, `${path}.children[${i}]`);
+    if ("children" in child) return checkTree(child, at, baseDir);
+    const file = child.logs?.file;
+    const problem = file === undefined ? undefined : logFileProblem(absolute(file, baseDir));
+    if (problem !== undefined) throw refusal("config", `${at}.logs.file`, problem, file);
   });
 }
 
@@ -138,7 +146,13 @@ function processChild(n: ProcessNode, baseDir: string): ChildSpec {
       logs: logs?.file === undefined ? logs : { ...logs, file: absolute(logs.file, baseDir) },
     }),
     liveness: liveness === undefined ? undefined : {
-      check: probeCheck("tcpPort" in liveness ? { tcpPort: liveness.tcpPort, host: liveness.host } : { httpUrl: liveness.httpUrl }),
+      check: probeCheck(
+        "tcpPort" in liveness
+          ? { tcpPort: liveness.tcpPort, host: liveness.host }
+          : "httpUrl" in liveness
+          ? { httpUrl: liveness.httpUrl }
+          : { exec: liveness.exec, execTimeoutMs: liveness.execTimeoutMs },
+      ),
       intervalMs: liveness.intervalMs,
       timeoutMs: liveness.timeoutMs,
       failureThreshold: liveness.failureThreshold,
@@ -170,7 +184,7 @@ export interface Config {
  */
 export function parseConfig(json: unknown, baseDir: string): Config {
   const tree = parseSpec(configSchema, json, "config", "$");
-  checkUniqueIds(tree, "$");
+  checkTree(tree, "$", baseDir);
   return { id: tree.id, root: supervisorOf(tree, baseDir) };
 }
 

@@ -1,5 +1,5 @@
 import process from "node:process";
-import { procEntry } from "./_proc.ts";
+import { procEntry, procTable } from "./_proc.ts";
 
 /**
  * Sends `signal` to every process in the group led by `pid` (POSIX `kill(-pgid)`,
@@ -19,5 +19,16 @@ export function killGroup(pid: number, signal: NodeJS.Signals, startTime?: numbe
   } catch (error) {
     if ((error as { code?: string }).code === "ESRCH") return false;
     throw error;
+  }
+}
+
+/**
+ * Resolves once no live process (zombies aside) is left in the group led by `pgid`, or
+ * after `timeoutMs`: a SIGKILLed group's members die a moment after the signal.
+ */
+export async function groupGone(pgid: number, timeoutMs = 1000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (procTable().some((entry) => entry.pgid === pgid && entry.state !== "Z") && performance.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }

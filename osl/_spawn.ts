@@ -3,7 +3,8 @@ export interface SpawnRequest {
   command: string;
   args: readonly string[];
   cwd?: string;
-  env?: Record<string, string>;
+  /** The child's whole environment (the adapter passes nothing else). */
+  env: Record<string, string>;
   /** Run through this shell (execa only). */
   shell?: string;
   stdout: "ignore" | "inherit" | "pipe";
@@ -12,10 +13,16 @@ export interface SpawnRequest {
   ipc: boolean;
 }
 
-/** A byte sink for a piped stream: chunks in order, then `end`. */
+/**
+ * A byte sink for a piped stream: chunks in order, then `end`. After a push, `backlog()`
+ * returns a promise when the sink wants the reader to wait (a log file behind): the
+ * reader stops reading the pipe until it settles, so the child's writes block, as on a
+ * slow terminal.
+ */
 export interface Sink {
   push(chunk: Uint8Array): void;
   end(): void;
+  backlog(): Promise<void> | undefined;
 }
 
 /**

@@ -2,11 +2,19 @@ import { execa } from "execa";
 import { SpawnError } from "./errors.ts";
 import type { Spawner } from "./_spawn.ts";
 
+/**
+ * After the process exited, how long its pipes may still deliver output, in ms: a
+ * descendant that left the group may hold them open; the exit is reported at once
+ * and what the pipes hold after this is dropped.
+ */
+const DRAIN_MS = 200;
+
 /** The default adapter: execa (no shell unless asked, its errors as causes). */
 export const execaSpawner: Spawner = async (request) => {
   const subprocess = execa(request.command, request.args, {
     cwd: request.cwd,
     env: request.env,
+    extendEnv: false,
     shell: request.shell ?? false,
     detached: true,
     cleanup: false,
@@ -17,10 +25,11 @@ export const execaSpawner: Spawner = async (request) => {
     stderr: request.stderr,
     ...(request.ipc ? { ipc: true, serialization: "json" as const } : {}),
   });
-  const exit = subprocess.then((result) => ({
-    exitCode: result.signal ? null : result.exitCode ?? null,
-    signal: result.signal ?? null,
-  }));
+  // The exit comes from the process itself ("exit"), not from its pipes closing (execa's
+  // promise), which a descendant holding them can delay indefinitely.
+  const exit = new Promise<{ exitCode: number | null; signal: string | null }>((resolve) => {
+    subprocess.once("exit", (code, signal) => resolve({ exitCode: signal ? null : code, signal }));
+  });
   await new Promise<void>((resolve, reject) => {
     subprocess.once("spawn", resolve);
     subprocess.once("error", reject);
@@ -28,6 +37,7 @@ export const execaSpawner: Spawner = async (request) => {
     const result = await subprocess;
     throw new SpawnError(request.command, result.shortMessage ?? "spawn failed", result.cause ?? result);
   });
+  void subprocess.catch(() => {}); // settled through "exit"; execa's own promise is not awaited
   return {
     pid: subprocess.pid!,
     exit,
@@ -36,8 +46,19 @@ export const execaSpawner: Spawner = async (request) => {
         const sink = sinks[name];
         const stream = subprocess[name];
         if (sink === undefined || stream === null) continue;
-        stream.on("data", (chunk: Uint8Array) => sink.push(chunk));
-        stream.once("end", () => sink.end());
+        let ended = false;
+        const end = (): void => {
+          if (!ended) (ended = true), sink.end();
+        };
+        stream.on("data", (chunk: Uint8Array) => {
+          if (ended) return;
+          sink.push(chunk);
+          const backlog = sink.backlog();
+          if (backlog !== undefined) stream.pause(), void backlog.then(() => stream.resume());
+        });
+        stream.once("end", end);
+        stream.once("close", end);
+        void exit.then(() => setTimeout(() => ended || (stream.destroy(), end()), DRAIN_MS));
       }
     },
     onMessage(listener) {

@@ -7,4 +7,5 @@
  */
 export { livenessJsonKinds, probeAlternatives, probeCheck, probeSchema } from "./probes.ts";
 export { processJsonEntries } from "./process_spec.ts";
+export { logFileProblem } from "./_rotating_file.ts";
 export { runtimeInfo } from "./_runtime.ts";

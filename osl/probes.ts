@@ -1,14 +1,22 @@
-import { connect } from "node:net";
 import * as v from "valibot";
 import type { ActorRef, HealthCheck } from "../mod.ts";
-import { after, durationMs, nonEmpty, numberAtLeast, parseSpec, type Schema, timeoutSignal, typed, waitMs } from "../src/internal.ts";
+import { after, controlOf, durationMs, nonEmpty, numberAtLeast, parseSpec, type Schema, timeoutSignal, typed, waitMs } from "../src/internal.ts";
+import { attempt, type Attemptable, describe, Refused } from "./_attempts.ts";
 import { ReadinessError } from "./errors.ts";
 import type { LogCapture } from "./logs.ts";
 
 /** What tells that a process is up: exactly one of these fields. */
 export type Probe =
-  /** A TCP connection to `host:tcpPort` is accepted (`host` @default "127.0.0.1"). */
+  /**
+   * A TCP connection to `host:tcpPort` is accepted (`host` @default "127.0.0.1"); for a
+   * local host, only if the listening socket belongs to the child's process tree.
+   */
   | { tcpPort: number; host?: string }
+  /**
+   * This command (argv, no shell) exits 0 within `execTimeoutMs` (@default 1000), e.g.
+   * `["redis-cli", "-p", "6379", "ping"]` (Kubernetes' exec probe): it sees a hung daemon.
+   */
+  | { exec: readonly string[]; execTimeoutMs?: number | "infinity" }
   /** An HTTP GET of `httpUrl` answers 2xx. */
   | { httpUrl: string }
   /** A line of stdout or stderr matches (a string: contains it). Readiness only. */
@@ -44,6 +52,14 @@ const httpEntries = {
     v.string("must be an http:// or https:// URL"),
     v.check((url) => /^https?:\/\//.test(url) && URL.canParse(url), "must be an http:// or https:// URL"),
   ),
+};
+const execEntries = {
+  exec: v.pipe(
+    v.array(v.pipe(v.string("must be a list of strings"), v.check((a) => !a.includes("\0"), "must be a list of strings without NUL bytes")), "must be a list of strings: the command and its arguments"),
+    v.minLength(1, "must be a list of strings: the command and its arguments"),
+    v.check((argv) => argv[0] !== "", "must start with a non-empty command"),
+  ),
+  execTimeoutMs: v.optional(waitMs("must be a number of ms, at least 1", 1)),
 };
 const logLineJson = { logLine: nonEmpty("must be a non-empty string (found in a line of output)") };
 const logLineApi = {
@@ -89,66 +105,32 @@ export function probeAlternatives(schema: object): v.GenericSchema | undefined {
 }
 
 /** The probe kinds a readiness of the `supervise` config may use (JSON only). */
-export const readinessJsonKinds: Record<string, v.ObjectEntries> = { tcpPort: tcpEntries, httpUrl: httpEntries, logLine: logLineJson };
+export const readinessJsonKinds: Record<string, v.ObjectEntries> = {
+  tcpPort: tcpEntries,
+  httpUrl: httpEntries,
+  exec: execEntries,
+  logLine: logLineJson,
+};
 /** The probe kinds a liveness check of the `supervise` config may use. */
-export const livenessJsonKinds: Record<string, v.ObjectEntries> = { tcpPort: tcpEntries, httpUrl: httpEntries };
+export const livenessJsonKinds: Record<string, v.ObjectEntries> = { tcpPort: tcpEntries, httpUrl: httpEntries, exec: execEntries };
 /** The timing fields of a readiness probe. */
 export const readinessTimingEntries: v.ObjectEntries = readinessTiming;
 
 /** The schema of `Readiness` in the API (RegExp lines and IPC messages allowed). */
 export const readinessSchema: Schema<Readiness> = probeSchema(
-  { tcpPort: tcpEntries, httpUrl: httpEntries, logLine: logLineApi, ipcMessage: ipcEntries },
+  { tcpPort: tcpEntries, httpUrl: httpEntries, exec: execEntries, logLine: logLineApi, ipcMessage: ipcEntries },
   readinessTiming,
 );
 
 /** The schema of `probeCheck`'s probe. */
-const checkProbeSchema: Schema<Probe> = probeSchema(livenessJsonKinds, {});
+const checkProbeSchema: Schema<Attemptable> = probeSchema(livenessJsonKinds, {});
 
 /** What a readiness wait can observe of the process. */
 export interface ProcessView {
+  pid: number;
   logs: LogCapture;
   /** Registers a listener for IPC messages from the child; returns its removal. */
   onMessage(listener: (message: unknown) => void): () => void;
-}
-
-function tryConnect(port: number, host: string, signal?: AbortSignal): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ port, host });
-    const done = (ok: boolean) => {
-      signal?.removeEventListener("abort", abort);
-      socket.removeAllListeners();
-      socket.destroy();
-      resolve(ok);
-    };
-    const abort = () => done(false);
-    signal?.addEventListener("abort", abort, { once: true });
-    socket.once("connect", () => done(true));
-    socket.once("error", () => done(false));
-  });
-}
-
-async function tryGet(url: string, signal?: AbortSignal): Promise<boolean> {
-  try {
-    const response = await fetch(url, { signal });
-    await response.body?.cancel();
-    return response.ok;
-  } catch {
-    return false;
-  }
-}
-
-/** Passes once, or fails: `true` when a TCP or HTTP probe succeeds now. */
-function attempt(probe: Probe, signal?: AbortSignal): Promise<boolean> {
-  if ("tcpPort" in probe) return tryConnect(probe.tcpPort, probe.host ?? "127.0.0.1", signal);
-  if ("httpUrl" in probe) return tryGet(probe.httpUrl, signal);
-  throw new TypeError("Only tcpPort and httpUrl probes can be attempted on demand");
-}
-
-function describe(probe: Probe): string {
-  if ("tcpPort" in probe) return `${probe.host ?? "127.0.0.1"}:${probe.tcpPort} accepted no connection`;
-  if ("httpUrl" in probe) return `GET ${probe.httpUrl} answered no 2xx`;
-  if ("logLine" in probe) return `no output line matched ${String(probe.logLine)}`;
-  return `no IPC message ${JSON.stringify(probe.ipcMessage)} arrived`;
 }
 
 /** Resolves when a listener registered by `subscribe` calls `pass`; rejects when `signal` aborts. */
@@ -164,15 +146,16 @@ function waitFor(subscribe: (pass: () => void) => () => void, signal: AbortSigna
 }
 
 /**
- * Resolves once `readiness` passes for the process seen through `view`. Rejects with
- * a `ReadinessError` after `timeoutMs`, or when `exited` aborts (the process exited:
- * its reason is the cause).
+ * Resolves once `readiness` passes for the process seen through `view`. Rejects with a
+ * `ReadinessError` after `timeoutMs`, at once when `exited` aborts (the process exited:
+ * its reason is the cause) or when a TCP port turns out to be another process's, and
+ * with `cancelled.reason` when `cancelled` aborts (a stop was requested).
  */
-export async function waitUntilReady(readiness: Readiness, view: ProcessView, exited: AbortSignal): Promise<void> {
+export async function waitUntilReady(readiness: Readiness, view: ProcessView, exited: AbortSignal, cancelled: AbortSignal): Promise<void> {
   const { intervalMs = 50 } = readiness;
   const timeoutMs = readiness.timeoutMs === "infinity" ? Infinity : readiness.timeoutMs ?? 30_000;
   const { signal: timeout, clear } = timeoutSignal(timeoutMs);
-  const either = AbortSignal.any([exited, timeout]);
+  const either = AbortSignal.any([exited, timeout, cancelled]);
   try {
     if ("logLine" in readiness) {
       const { logLine } = readiness;
@@ -183,21 +166,14 @@ export async function waitUntilReady(readiness: Readiness, view: ProcessView, ex
       const expected = JSON.stringify(readiness.ipcMessage);
       await waitFor((pass) => view.onMessage((m) => JSON.stringify(m) === expected && pass()), either);
     } else {
-      while (!(await attempt(readiness, either))) {
+      for (let outcome = await attempt(readiness, view.pid, either); outcome !== true; outcome = await attempt(readiness, view.pid, either)) {
+        if (outcome instanceof Refused) throw new ReadinessError(outcome.reason, timeoutMs, false);
         either.throwIfAborted();
-        await new Promise<void>((resolve) => {
-          const cancel = after(intervalMs, done);
-          function done(): void {
-            either.removeEventListener("abort", done);
-            cancel();
-            resolve();
-          }
-          either.addEventListener("abort", done, { once: true });
-        });
-        either.throwIfAborted();
+        await pause(intervalMs, either);
       }
     }
   } catch (error) {
+    if (cancelled.aborted) throw cancelled.reason;
     if (exited.aborted) throw new ReadinessError(describe(readiness), timeoutMs, true, exited.reason);
     if (timeout.aborted) throw new ReadinessError(describe(readiness), timeoutMs, false);
     throw error;
@@ -206,24 +182,41 @@ export async function waitUntilReady(readiness: Readiness, view: ProcessView, ex
   }
 }
 
+/** Waits `ms`, or less if `signal` aborts. */
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const cancel = after(ms, done);
+    function done(): void {
+      signal.removeEventListener("abort", done);
+      cancel();
+      resolve();
+    }
+    signal.addEventListener("abort", done, { once: true });
+  });
+}
+
 /**
- * A liveness check (`ChildSpec.liveness.check`) from a TCP or HTTP probe: passes when
- * the port accepts a connection / the URL answers 2xx before `signal` aborts.
+ * A liveness check (`ChildSpec.liveness.check`) from a probe: passes when the port
+ * accepts a connection (a local one only from the child's own tree), the URL answers
+ * 2xx, or the command exits 0, before `signal` aborts. Whatever the probe, the
+ * supervisor fails the check of an OS process that stayed stopped (SIGSTOP) or a zombie
+ * for a whole interval: a hung daemon that still completes TCP handshakes is seen.
  *
  * @throws {TypeError | RangeError} when the probe is invalid
  * @example
  * ```ts
  * import { osProcess, probeCheck } from "@airssys/rt/osl";
  * const child = {
- *   id: "web",
- *   start: osProcess({ command: "node", args: ["web.mjs"] }),
- *   liveness: { check: probeCheck({ httpUrl: "http://127.0.0.1:8080/health" }), intervalMs: 5000 },
+ *   id: "redis",
+ *   start: osProcess({ command: "redis-server", args: ["--port", "6379"] }),
+ *   liveness: { check: probeCheck({ exec: ["redis-cli", "-p", "6379", "ping"] }), intervalMs: 5000 },
  * };
  * ```
  */
-export function probeCheck(probe: { tcpPort: number; host?: string } | { httpUrl: string }): HealthCheck {
+export function probeCheck(probe: Attemptable): HealthCheck {
   parseSpec(checkProbeSchema, probe, "probe");
-  return async (_ref: ActorRef<never>, signal: AbortSignal): Promise<void> => {
-    if (!(await attempt(probe, signal))) throw new Error(describe(probe));
+  return async (ref: ActorRef<never>, signal: AbortSignal): Promise<void> => {
+    const outcome = await attempt(probe, controlOf(ref as ActorRef<unknown>).facts()?.pid, signal);
+    if (outcome !== true) throw new Error(outcome instanceof Refused ? outcome.reason : describe(probe));
   };
 }

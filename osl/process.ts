@@ -1,13 +1,16 @@
 import { type ActorContext, type ActorRef, type Behavior, type ExitReason, ForwardingRef, type Startable } from "../mod.ts";
-import { parseSpec } from "../src/internal.ts";
-import { killGroup } from "./_group.ts";
+import process from "node:process";
+import { parseSpec, refusal } from "../src/internal.ts";
+import { groupGone, killGroup } from "./_group.ts";
 import { LogCapture, type LogLine } from "./logs.ts";
 import { waitUntilReady } from "./probes.ts";
 import { type OsProcessSpec, osProcessSpecSchema, type OutputHandling } from "./process_spec.ts";
 import { procEntry } from "./_proc.ts";
 import { Reaper } from "./_reaper.ts";
 import { LimitWatch, type ProcessSample, Sampler } from "./sampler.ts";
-import type { Sink, Spawned } from "./_spawn.ts";
+import { logFileProblem } from "./_rotating_file.ts";
+import { runtimeInfo } from "./_runtime.ts";
+import type { Sink, Spawned, Spawner } from "./_spawn.ts";
 import { execaSpawner } from "./_spawn_execa.ts";
 import { nativeSpawner } from "./_spawn_native.ts";
 
@@ -108,6 +111,9 @@ function exitReason(exit: { exitCode: number | null; signal: string | null }, su
  */
 export function osProcess(spec: OsProcessSpec): Startable<OsProcessMessage, OsProcessRef> {
   parseSpec(osProcessSpecSchema, spec, "OS process spec");
+  const file = spec.logs?.file;
+  const problem = file === undefined ? undefined : logFileProblem(file);
+  if (problem !== undefined) throw refusal("OS process spec", "logs.file", problem, file);
   return {
     type: "worker",
     instantiate(ref) {
@@ -118,10 +124,19 @@ export function osProcess(spec: OsProcessSpec): Startable<OsProcessMessage, OsPr
       return {
         behavior: processBehavior(spec, handle, logs) as Behavior<unknown, OsProcessMessage>,
         ref: new OsProcessRef(ref, handle, logs),
-        facts: () => (handle.pid === undefined ? {} : { pid: handle.pid, sample: handle.sample }),
+        facts: () => (handle.pid === undefined ? {} : { pid: handle.pid, sample: handle.sample, unhealthy: unhealthy(handle) }),
       };
     },
   };
+}
+
+/** Why the process cannot be healthy now: stopped (SIGSTOP, `T` in /proc/<pid>/stat) or a zombie. */
+function unhealthy(handle: Handle): string | undefined {
+  if (!handle.running) return undefined;
+  const state = procEntry(handle.pid!)?.state;
+  if (state === "T" || state === "t") return `process ${handle.pid} is stopped (state ${state})`;
+  if (state === "Z") return `process ${handle.pid} is a zombie`;
+  return undefined;
 }
 
 const SAMPLER = {};
@@ -131,21 +146,38 @@ function outputMode(handling: OutputHandling | undefined): "ignore" | "inherit" 
   return handling === "ignore" || handling === "inherit" ? handling : "pipe";
 }
 
+/** The child's whole environment: what it inherits (`inheritEnv`) plus `env`. */
+function childEnv(spec: OsProcessSpec): Record<string, string> {
+  const { inheritEnv = true, env = {} } = spec;
+  const inherited = Object.entries(process.env).filter(([name, value]) =>
+    value !== undefined && (inheritEnv === true || (Array.isArray(inheritEnv) && inheritEnv.includes(name)))
+  );
+  return { ...Object.fromEntries(inherited) as Record<string, string>, ...env };
+}
+
+/** Deno's node:child_process (under execa) grows RSS with every spawn: native is its default. */
+function spawnerOf(spec: OsProcessSpec): Spawner {
+  const needsExeca = spec.shell !== undefined || (spec.readiness !== undefined && "ipcMessage" in spec.readiness);
+  const kind = spec.spawn ?? (runtimeInfo().name === "deno" && !needsExeca ? "native" : "execa");
+  return kind === "native" ? nativeSpawner : execaSpawner;
+}
+
 function processBehavior(spec: OsProcessSpec, handle: Handle, logs: LogCapture): Behavior<Handle, Internal> {
   const { stopSignal = "SIGTERM", successExitCodes = [0], limits = {} } = spec;
+  const stop = (h: Handle, signal: NodeJS.Signals) => {
+    killGroup(h.pid!, signal, h.startTime);
+    killGroup(h.pid!, "SIGCONT", h.startTime); // a stopped (paused) process acts on a signal only once continued
+  };
   return {
     async init(ctx: ActorContext<Internal>) {
-      const stdout = outputMode(spec.stdout);
-      const stderr = outputMode(spec.stderr);
-      const spawner = spec.spawn === "native" ? nativeSpawner : execaSpawner;
-      const child = await spawner({
+      const child = await spawnerOf(spec)({
         command: spec.command,
         args: spec.args ?? [],
         cwd: spec.cwd,
-        env: spec.env,
+        env: childEnv(spec),
         shell: spec.shell,
-        stdout,
-        stderr,
+        stdout: outputMode(spec.stdout),
+        stderr: outputMode(spec.stderr),
         ipc: spec.readiness !== undefined && "ipcMessage" in spec.readiness,
       });
       const pid = child.pid;
@@ -155,8 +187,6 @@ function processBehavior(spec: OsProcessSpec, handle: Handle, logs: LogCapture):
       const reaper = ctx.extension(REAPER, () => new Reaper());
       if (handle.startTime !== undefined) reaper.guard(pid, handle.startTime);
       const kill = () => handle.running && killGroup(pid, "SIGKILL", handle.startTime);
-
-      captureOutput(ctx, child, logs, spec);
       const exited = new AbortController();
       handle.exit = child.exit.then((exit) => {
         handle.running = false;
@@ -166,24 +196,35 @@ function processBehavior(spec: OsProcessSpec, handle: Handle, logs: LogCapture):
         exited.abort(reason);
         return reason;
       });
-      ctx.signal.addEventListener("abort", () => {
+      const onKill = () => {
         handle.stopping = true;
         kill();
-      }, { once: true });
+      };
+      ctx.signal.addEventListener("abort", onKill, { once: true });
+      if (ctx.signal.aborted) onKill(); // killed while the spawn was under way
       const tell = (message: ProcessExited | Sampled) => {
         if (!handle.stopping) ctx.self.send(message);
       };
       void handle.exit.then((reason) => tell(new ProcessExited(reason)));
-      const over = AbortSignal.any([exited.signal, ctx.signal]); // the process exited or the actor did
-      if (spec.readiness !== undefined) {
-        await waitUntilReady(spec.readiness, { logs, onMessage: child.onMessage }, over).catch((error) => {
-          kill();
-          throw error;
-        });
+      captureOutput(ctx, child, logs, spec);
+      try {
+        if (spec.readiness !== undefined) {
+          const view = { pid, logs, onMessage: child.onMessage };
+          await waitUntilReady(spec.readiness, view, AbortSignal.any([exited.signal, ctx.signal]), ctx.stopping);
+        }
+      } catch (error) {
+        // No process without an actor: the tree goes before the failure is reported. A
+        // stop that cancelled the wait stops it as an orderly stop would (the stopper's
+        // `shutdown` deadline kills it if it does not exit).
+        handle.stopping = true;
+        if (handle.running) ctx.stopping.aborted && !ctx.signal.aborted ? stop(handle, stopSignal) : kill();
+        await handle.exit;
+        await groupGone(pid);
+        throw error;
       }
       const sampler = ctx.extension(SAMPLER, () => new Sampler());
       const stopSampling = sampler.watch(pid, limits, (sample) => tell(new Sampled(sample)));
-      over.addEventListener("abort", stopSampling, { once: true });
+      AbortSignal.any([exited.signal, ctx.signal]).addEventListener("abort", stopSampling, { once: true });
       return handle;
     },
 
@@ -204,8 +245,7 @@ function processBehavior(spec: OsProcessSpec, handle: Handle, logs: LogCapture):
     async terminate(h) {
       h.stopping = true;
       if (!h.running) return;
-      killGroup(h.pid!, stopSignal, h.startTime);
-      killGroup(h.pid!, "SIGCONT", h.startTime); // a stopped (paused) process acts on it only once continued
+      stop(h, stopSignal);
       await h.exit;
     },
   };
@@ -227,4 +267,5 @@ function captureOutput(ctx: ActorContext<Internal>, child: Spawned, logs: LogCap
     if (typeof callback === "function") callback(entry.line);
     if (ctx.events.observed) ctx.events.publish({ type: "log", actor, pid: child.pid, stream: entry.stream, line: entry.line });
   });
+  logs.onFileError((error, file) => ctx.events.publish({ type: "log_error", actor, pid: child.pid, file, error }));
 }

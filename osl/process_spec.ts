@@ -1,6 +1,6 @@
 import { constants } from "node:os";
 import * as v from "valibot";
-import { fieldRule, nonEmpty, numberAtLeast, oneOf, type Schema, stringRecord, typed } from "../src/internal.ts";
+import { boolean, fieldRule, nonEmpty, numberAtLeast, oneOf, type Schema, typed } from "../src/internal.ts";
 import { type LogOptions, logsSchema } from "./logs.ts";
 import { probeSchema, type Readiness, readinessJsonKinds, readinessSchema, readinessTimingEntries } from "./probes.ts";
 import { limitsSchema, type ResourceLimits } from "./sampler.ts";
@@ -32,8 +32,16 @@ export interface OsProcessSpec {
   args?: readonly string[];
   /** Working directory. @default the runtime's */
   cwd?: string;
-  /** Variables added to the runtime's environment. @default none */
+  /** Variables added to the inherited environment (they win over inherited ones). @default none */
   env?: Record<string, string>;
+  /**
+   * Which of the runtime's environment variables the child inherits: all (`true`), none
+   * (`false`: only `env`), or the listed names. systemd starts services with an almost
+   * empty environment and passes only what a unit sets; `false` or a list gives the same
+   * containment here, so secrets in the supervisor's environment need not reach every
+   * child. @default true
+   */
+  inheritEnv?: boolean | readonly string[];
   /** Where stdout goes. @default "capture" */
   stdout?: OutputHandling;
   /** Where stderr goes. @default "capture" */
@@ -50,9 +58,17 @@ export interface OsProcessSpec {
   limits?: ResourceLimits;
   /** Run the command through this shell, e.g. `"/bin/sh"` (execa only). @default none: no shell, ever */
   shell?: string;
-  /** `"execa"`, or `"native"` (Bun.spawn / Deno.Command: the lowest restart latency; no `shell`, no IPC readiness). @default "execa" */
+  /**
+   * `"execa"`, or `"native"` (Bun.spawn, Deno.Command or Node's child_process: the lowest
+   * restart latency; no `shell`, no IPC readiness). @default "native" on Deno (its
+   * node:child_process, under execa, grows RSS with every spawn) unless `shell` or IPC
+   * readiness needs execa; "execa" elsewhere
+   */
   spawn?: "execa" | "native";
 }
+
+/** A string without NUL bytes (a NUL cannot cross into argv or the environment). */
+const noNul = (rule: string) => v.pipe(v.string(rule), v.check((s) => !s.includes("\0"), `${rule} (without NUL bytes)`));
 
 const signalName = v.picklist(
   Object.keys(constants.signals) as NodeJS.Signals[],
@@ -63,10 +79,15 @@ const outputApi = v.union([outputJson, v.function()], 'must be "ignore", "inheri
 
 /** The fields of a process spec that JSON can hold, shared with the `supervise` config. */
 export const processJsonEntries: v.ObjectEntries = {
-  command: nonEmpty("must be a non-empty string"),
-  args: v.optional(v.array(v.string("must be a string"), "must be an array of strings")),
-  cwd: v.optional(nonEmpty("must be a non-empty path")),
-  env: v.optional(stringRecord),
+  command: v.pipe(noNul("must be a non-empty string"), v.minLength(1, "must be a non-empty string")),
+  args: v.optional(v.array(noNul("must be a string"), "must be an array of strings")),
+  cwd: v.optional(v.pipe(noNul("must be a non-empty path"), v.minLength(1, "must be a non-empty path"))),
+  env: v.optional(v.record(
+    v.pipe(noNul("must be a variable name"), v.regex(/^[^=]+$/, "must be a variable name (without '=')")),
+    noNul("must be a string"),
+    "must be an object of strings",
+  )),
+  inheritEnv: v.optional(v.union([boolean, v.array(v.string())], "must be true, false or a list of variable names")),
   stopSignal: v.optional(signalName),
   successExitCodes: v.optional(
     v.array(v.pipe(numberAtLeast(0, "must be an exit code from 0 to 255", true), v.maxValue(255, "must be an exit code from 0 to 255")), "must be an array of exit codes"),

@@ -7,7 +7,7 @@ import { ActorStoppedError, MailboxFullError } from "./errors.ts";
 import type { ExitReason } from "./exit_reason.ts";
 import type { Host, HostedActor } from "./_host.ts";
 import { BoundedMailbox, Mailbox, type MailboxOptions } from "./mailbox.ts";
-import { Relations } from "./_relations.ts";
+import { Peer } from "./_peer.ts";
 import type { Runnable } from "./scheduler.ts";
 import { awaitThen, type Then, thenOf } from "./_settle.ts";
 import { DownSignal, ExitSignal } from "./signals.ts";
@@ -16,6 +16,13 @@ const INIT = 0, RUNNING = 1, STOPPING = 2, DEAD = 3;
 
 function isSignal(item: unknown): boolean {
   return item instanceof ExitSignal || item instanceof DownSignal;
+}
+
+/** An AbortController, aborted already when `reason` is known (the actor is stopping or gone). */
+function controller(reason: ExitReason | undefined): AbortController {
+  const made = new AbortController();
+  if (reason !== undefined) made.abort(reason);
+  return made;
 }
 
 function startFailure(reason: ExitReason): unknown {
@@ -32,7 +39,7 @@ let exitingNow = false;
  * reaches through `CONTROL`. What an idle actor rarely needs lives in `Relations`,
  * allocated on first use. Internal.
  */
-export class ActorCell<M> implements ActorRef<M>, Runnable, ContextOwner, HostedActor {
+export class ActorCell<M> extends Peer implements ActorRef<M>, Runnable, ContextOwner, HostedActor {
   readonly name: string | undefined;
   readonly parent: ActorCell<unknown> | undefined;
   behavior!: Behavior<unknown, M>;
@@ -52,10 +59,10 @@ export class ActorCell<M> implements ActorRef<M>, Runnable, ContextOwner, Hosted
   #pendingStop: ExitReason | undefined;
   #ctx: Context<M> | undefined;
   #ask: Ask | undefined; // the ask being handled (its own context)
-  #relations: Relations | undefined;
   #exitReason: ExitReason | undefined;
 
   constructor(host: Host, parent: ActorCell<unknown> | undefined, name: string | undefined, bounds: Required<MailboxOptions> | undefined) {
+    super();
     this.#host = host;
     this.#bounds = bounds;
     this.#n = host.nextId();
@@ -84,20 +91,12 @@ export class ActorCell<M> implements ActorRef<M>, Runnable, ContextOwner, Hosted
     return this.#mailbox?.size ?? 0;
   }
 
-  get #rel(): Relations {
-    return this.#relations ??= new Relations();
-  }
-
-  facts(): ChildFacts | undefined {
-    return this.#relations?.facts?.();
-  }
-
   /** Sets what `instantiate` or spawn gave, schedules `init`; called once, by spawn. */
   start(behavior: Behavior<unknown, M>, ref: ActorRef<unknown>, type: "worker" | "supervisor", facts?: () => ChildFacts): void {
     this.behavior = behavior;
     this.ref = ref;
     this.type = type;
-    if (facts !== undefined) this.#rel.facts = facts;
+    if (facts !== undefined) this.rel.facts = facts;
     this.#host.spawned(this);
     this.#wake();
   }
@@ -141,7 +140,7 @@ export class ActorCell<M> implements ActorRef<M>, Runnable, ContextOwner, Hosted
 
   /** An ask was settled: it is no longer waiting for a late reply. */
   askSettled(ask: object): void {
-    this.#relations?.pendingAsks?.delete(ask as Ask);
+    this.relations?.pendingAsks?.delete(ask as Ask);
   }
 
   stop(reason: ExitReason = "normal"): Promise<void> {
@@ -165,18 +164,18 @@ export class ActorCell<M> implements ActorRef<M>, Runnable, ContextOwner, Hosted
   requestStop(reason: ExitReason): void {
     if (this.#phase === DEAD || this.#phase === STOPPING) return;
     this.#pendingStop ??= reason;
+    this.relations?.stopping?.abort(this.#pendingStop);
     this.#wake();
   }
 
   whenStarted(): Promise<"started" | "ignored"> {
     if (this.#phase === RUNNING || this.#phase === STOPPING) return Promise.resolve("started");
-    if (this.#phase === INIT) return this.#rel.whenStarted();
+    if (this.#phase === INIT) return this.rel.whenStarted();
     return this.#state === IGNORE ? Promise.resolve("ignored") : Promise.reject(startFailure(this.#exitReason!));
   }
 
   onExit(fn: (reason: ExitReason) => void): void {
-    if (this.#phase === DEAD) fn(this.#exitReason!);
-    else (this.#rel.onExit ??= []).push(fn);
+    this.onExitOf(this.#exitReason, fn);
   }
 
   get context(): Context<M> {
@@ -184,7 +183,11 @@ export class ActorCell<M> implements ActorRef<M>, Runnable, ContextOwner, Hosted
   }
 
   get abortSignal(): AbortSignal {
-    return (this.#rel.abort ??= new AbortController()).signal;
+    return (this.rel.abort ??= controller(this.#exitReason)).signal;
+  }
+
+  get stoppingSignal(): AbortSignal {
+    return (this.rel.stopping ??= controller(this.#pendingStop ?? this.#exitReason)).signal;
   }
 
   spawnLinked<N, R extends ActorRef<N>>(start: Behavior<unknown, N> | Startable<N, R>, options: SpawnOptions | undefined): R {
@@ -192,34 +195,7 @@ export class ActorCell<M> implements ActorRef<M>, Runnable, ContextOwner, Hosted
   }
 
   timer(ms: number, repeat: boolean, fire: () => void): () => void {
-    return this.#rel.timer(this.#host.timers, ms, repeat, fire);
-  }
-
-  // Links and monitors (`link/1`, `monitor/2`): the bookkeeping is in Relations.
-  link(other: Control): void {
-    this.#rel.link(this, other);
-  }
-  unlink(other: Control): void {
-    this.#relations?.unlink(this, other);
-  }
-  addLink(peer: Control): void {
-    (this.#rel.links ??= new Set()).add(peer);
-  }
-  removeLink(peer: Control): void {
-    this.#relations?.links?.delete(peer);
-  }
-  monitor(target: Control): symbol {
-    return this.#rel.monitor(this, target);
-  }
-  demonitor(monitor: symbol): void {
-    this.#relations?.demonitor(monitor);
-  }
-  addMonitor(monitor: symbol, watcher: Control): void {
-    if (this.#phase === DEAD) watcher.deliverSignal(new DownSignal(monitor, this.ref, "noproc"));
-    else (this.#rel.watchers ??= new Map()).set(monitor, watcher);
-  }
-  removeMonitor(monitor: symbol): void {
-    this.#relations?.watchers?.delete(monitor);
+    return this.ownedTimer(this.#host.timers, ms, repeat, fire);
   }
 
   /**
@@ -237,7 +213,7 @@ export class ActorCell<M> implements ActorRef<M>, Runnable, ContextOwner, Hosted
 
   deliverSignal(signal: ExitSignal | DownSignal): void {
     if (this.#phase === DEAD) return;
-    if (signal instanceof DownSignal) this.#relations?.monitoring?.delete(signal.monitor);
+    if (signal instanceof DownSignal) this.relations?.monitoring?.delete(signal.monitor);
     if (this.#bounds !== undefined) (this.#box() as BoundedMailbox<unknown>).pushSignal(signal);
     else this.#box().push(signal);
     this.#wake();
@@ -287,25 +263,26 @@ export class ActorCell<M> implements ActorRef<M>, Runnable, ContextOwner, Hosted
       state = init === undefined ? undefined : init.call(this.behavior, this.context);
       then = thenOf(state);
     } catch (error) {
-      this.#exit({ error });
+      this.#exit(this.#pendingStop ?? { error });
       return false;
     }
     if (then === undefined) {
       this.#started(state);
       return this.#phase === RUNNING;
     }
-    this.#park(state, then, INIT, (s) => this.#started(s), (error) => this.#exit({ error }));
+    // A start given up because a stop was requested exits with the stop's reason.
+    this.#park(state, then, INIT, (s) => this.#started(s), (error) => this.#exit(this.#pendingStop ?? { error }));
     return false;
   }
 
   #started(state: unknown): void {
     this.#state = state;
     if (state === IGNORE) {
-      this.#relations?.started("ignored");
+      this.relations?.started("ignored");
       return this.#exit("normal");
     }
     this.#phase = RUNNING;
-    this.#relations?.started("started");
+    this.relations?.started("started");
   }
 
   #deliver(behavior: Behavior<unknown, M>, ctx: Context<M>, item: unknown): void {
@@ -339,7 +316,7 @@ export class ActorCell<M> implements ActorRef<M>, Runnable, ContextOwner, Hosted
     const ask = this.#ask;
     if (ask === undefined) return;
     this.#ask = undefined;
-    if (!ask.replied) (this.#rel.pendingAsks ??= new Set()).add(ask);
+    if (!ask.replied) (this.rel.pendingAsks ??= new Set()).add(ask);
   }
 
   #crash(error: unknown): void {
@@ -351,7 +328,7 @@ export class ActorCell<M> implements ActorRef<M>, Runnable, ContextOwner, Hosted
 
   #beginStop(reason: ExitReason): void {
     this.#phase = STOPPING;
-    this.#pendingStop = undefined;
+    this.#pendingStop = reason;
     const terminate = this.behavior.terminate;
     let result: unknown, then: Then | undefined;
     try {
@@ -383,8 +360,9 @@ export class ActorCell<M> implements ActorRef<M>, Runnable, ContextOwner, Hosted
     this.#phase = DEAD;
     this.#parked = false;
     this.#exitReason = reason;
-    const relations = this.#relations;
+    const relations = this.relations;
     relations?.abort?.abort(reason);
+    relations?.stopping?.abort(reason);
     const stopped = (message: unknown) => new ActorStoppedError(this.id, message, reason);
     this.#ask?.fail(stopped(this.#ask.message));
     if (relations?.pendingAsks !== undefined) for (const ask of relations.pendingAsks) ask.fail(stopped(ask.message));

@@ -10,6 +10,7 @@ import { refusal } from "./_schema.ts";
 export interface ContextOwner extends Control {
   readonly parent: Control | undefined;
   readonly abortSignal: AbortSignal;
+  readonly stoppingSignal: AbortSignal;
   spawnLinked<N, R extends ActorRef<N>>(start: Behavior<unknown, N> | Startable<N, R>, options: SpawnOptions | undefined): R;
   link(other: Control): void;
   unlink(other: Control): void;
@@ -40,6 +41,9 @@ export class Context<M> implements ActorContext<M> {
   }
   get signal(): AbortSignal {
     return this.owner.abortSignal;
+  }
+  get stopping(): AbortSignal {
+    return this.owner.stoppingSignal;
   }
   get clock(): Clock {
     return this.host.clock;

@@ -1,4 +1,5 @@
 import type { ActorContext, ActorRef } from "./actor.ts";
+import { controlOf } from "./_control.ts";
 import { runCheck } from "./liveness.ts";
 import type { ResolvedChildSpec } from "./child_spec.ts";
 
@@ -7,6 +8,8 @@ export class LivenessTick {
   cancel: () => void = () => {};
   failures = 0;
   checking = false;
+  /** The child's `unhealthy` fact at the previous tick. */
+  unhealthy: string | undefined;
   constructor(readonly spec: ResolvedChildSpec, readonly ref: ActorRef<unknown>) {}
 }
 
@@ -26,8 +29,18 @@ export function watchLiveness(ctx: ActorContext<unknown>, spec: ResolvedChildSpe
   tick.cancel = ctx.sendInterval(ctx.self, tick, spec.liveness.intervalMs ?? 10_000);
 }
 
-/** Runs a check for `tick` unless one is running; the result comes back as a `LivenessResult`. */
+/**
+ * Runs a check for `tick` unless one is running; the result comes back as a
+ * `LivenessResult`. A child that reported itself unhealthy (`ChildFacts.unhealthy`: a
+ * stopped or zombie process) at this tick and the previous one, a whole interval, fails
+ * without running the check: a hung daemon may still pass it (its kernel completes TCP
+ * handshakes).
+ */
 export function checkLiveness(ctx: ActorContext<unknown>, tick: LivenessTick): void {
+  const unhealthy = controlOf(tick.ref).facts()?.unhealthy;
+  const stuck = unhealthy !== undefined && tick.unhealthy !== undefined;
+  tick.unhealthy = unhealthy;
+  if (stuck) return void ctx.self.send(new LivenessResult(tick, new Error(`${unhealthy} for a whole liveness interval`)));
   if (tick.checking) return;
   tick.checking = true;
   const { check, timeoutMs = 1000 } = tick.spec.liveness!;

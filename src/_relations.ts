@@ -22,6 +22,8 @@ export class Relations {
   onExit: ((reason: ExitReason) => void)[] | undefined;
   onStart: ((outcome: "started" | "ignored" | { failed: unknown }) => void)[] | undefined;
   abort: AbortController | undefined;
+  /** Aborted when a stop is requested (or at the exit). */
+  stopping: AbortController | undefined;
   /** The Startable's `whichChildren()` facts hook. */
   facts: (() => ChildFacts) | undefined;
 

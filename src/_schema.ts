@@ -156,10 +156,3 @@ export const boolean: Schema<boolean> = v.boolean("must be true or false");
 
 /** A positive whole number. */
 export const positiveInteger: Schema<number> = numberAtLeast(1, "must be a positive integer", true);
-
-/** An object whose values are strings (an environment). */
-export const stringRecord: Schema<Record<string, string>> = v.record(
-  v.string(),
-  v.string("must be a string"),
-  "must be an object of strings",
-);

@@ -154,7 +154,7 @@ export class Supervisor implements Behavior<Supervisor, unknown> {
     child.startedAt = this.#ctx.clock.now();
     let outcome: "started" | "ignored";
     try {
-      outcome = await controlOf(ref).whenStarted();
+      outcome = await this.#started(ref, child.spec);
     } catch (error) {
       throw this.#startFailed(child, error, ref.id);
     }
@@ -167,10 +167,25 @@ export class Supervisor implements Behavior<Supervisor, unknown> {
     if (!restarting) this.#publishChild("child_started", child, ref);
   }
 
-  /** Records a failed start (the child is down, an event says why); returns the error to throw. */
+  /**
+   * Waits for the start of `ref` (its `init`, an OS process's readiness). A stop of the
+   * supervisor meanwhile does not wait for it: the starting child is stopped at once,
+   * as its `shutdown` says.
+   */
+  #started(ref: ActorRef<unknown>, spec: ResolvedChildSpec): Promise<"started" | "ignored"> {
+    const started = controlOf(ref).whenStarted();
+    const stopping = this.#ctx.stopping;
+    const stop = () => void stopChild(ref, spec.shutdown);
+    if (stopping.aborted) return stop(), started;
+    stopping.addEventListener("abort", stop, { once: true });
+    return started.finally(() => stopping.removeEventListener("abort", stop));
+  }
+
+  /** Records a failed start (the child is down, an event says why, unless a stop caused it); returns the error to throw. */
   #startFailed(child: Child, error: unknown, actor: string): unknown {
     child.ref = undefined;
     child.status = "undefined";
+    if (this.#ctx.stopping.aborted) return error;
     this.#ctx.events.publish({ type: "child_start_failed", supervisor: this.#ctx.self.id, childId: child.spec.id, actor, error });
     return error;
   }

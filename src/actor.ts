@@ -62,6 +62,12 @@ export interface ChildFacts {
   pid?: number;
   /** Latest resource sample (`cpuPercent`, `rssBytes`, `timestamp`), for OS process children. */
   sample?: Readonly<Record<string, number>>;
+  /**
+   * Why the child cannot be healthy right now, whatever its liveness check says (an OS
+   * process stopped by SIGSTOP, or a zombie); the supervisor fails the liveness check of
+   * a child that stays so for a whole interval.
+   */
+  unhealthy?: string;
 }
 
 /** What `Startable.instantiate` returns: the new actor's behaviour and the ref handed out. */
@@ -160,7 +166,8 @@ export interface ActorRef<M> {
  * - `sendAfter(ref, message, ms)` and `sendInterval(ref, message, ms)` return a
  *   cancel function; pending timers are cancelled when this actor exits (OTP's
  *   `erlang:send_after/3` and `timer:send_interval/3`).
- * - `signal` aborts when this actor exits, for whatever reason (even `"killed"`).
+ * - `signal` aborts when this actor exits, for whatever reason (even `"killed"`);
+ *   `stopping` aborts earlier, as soon as a stop is requested.
  * - `clock` is the system's time source (real, or a `ManualClock` in tests).
  * - `extension(key, create)`: the system's one instance of a service (see
  *   `ActorSystem.extension`).
@@ -175,6 +182,12 @@ export interface ActorContext<M> {
   readonly events: EventStream<SystemEvent>;
   /** Aborts when this actor exits. */
   readonly signal: AbortSignal;
+  /**
+   * Aborts as soon as a stop of this actor is requested (before `terminate` runs), or it
+   * exits: a long wait in `init` or in a handler (a readiness probe, a child's start) can
+   * give up, so a stop is never held up by a start.
+   */
+  readonly stopping: AbortSignal;
   /** The system's time source. */
   readonly clock: Clock;
   /** Exit signals arrive as `ExitSignal` messages instead of killing this actor (`process_flag(trap_exit)`). */

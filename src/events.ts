@@ -38,6 +38,7 @@ export type SystemEvent =
   | { type: "child_start_failed"; supervisor: string; childId: string; actor: string; error: unknown }
   | { type: "health_check_failed"; supervisor: string; childId: string; actor: string; failures: number; error: unknown }
   | { type: "log"; actor: string; pid: number; stream: "stdout" | "stderr"; line: string }
+  | { type: "log_error"; actor: string; pid: number; file: string; error: unknown }
   | { type: "supervisor_shutdown"; supervisor: string; reason: "reached_max_restart_intensity" | "auto_shutdown" | "shutdown" }
   | { type: "dead_letter"; actor: string; message: unknown; reason: DeadLetterReason; topic?: string }
   | { type: "process_sample"; actor: string; pid: number; sample: Readonly<Record<string, number>> }

@@ -21,7 +21,6 @@ export {
   type Schema,
   show,
   specError,
-  stringRecord,
   typed,
   waitMs,
 } from "./_schema.ts";

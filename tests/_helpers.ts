@@ -63,11 +63,11 @@ export function groupMembers(pgid: number): number[] {
 }
 
 /** Polls `condition` until true; rejects after `timeoutMs` (for OS state no event reports). */
-export async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+export async function until(condition: () => boolean, what: string, timeoutMs = 10_000, everyMs = 20): Promise<void> {
   const deadline = performance.now() + timeoutMs;
   while (!condition()) {
     if (performance.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, everyMs));
   }
 }
 
@@ -90,4 +90,27 @@ export function runScript(script: string, args: string[], denoFlags: string[] = 
   const { name } = runtimeInfo();
   if (name === "deno") return [process.execPath, "run", "-A", ...denoFlags, script, ...args];
   return [process.execPath, script, ...args];
+}
+
+/** Live pids whose command line contains `marker` (to find what a test started, and clean up). */
+export function processesWith(marker: string): number[] {
+  return readdirSync("/proc")
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ").includes(marker) && isAlive(Number(pid));
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+/** SIGKILLs every process whose command line contains `marker`. */
+export function killAll(marker: string): void {
+  for (const pid of processesWith(marker)) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch { /* gone */ }
+  }
 }

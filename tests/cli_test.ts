@@ -2,7 +2,7 @@ import { test } from "node:test";
 import process from "node:process";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -87,7 +87,7 @@ test("supervise --duration stops the tree after that long and exits 0, one line 
   const run = supervise({ id: "brief", strategy: "one_for_one", children: [{ id: "s", command: "sleep", args: ["60"] }] }, ["--duration", "0.5"], dir);
   assert.equal(await run.exited, 0, run.stderr());
   assert.match(run.lines[0], /child_started\s+brief\/s\s+pid=\d+/);
-  assert.match(run.lines.at(-1)!, /child_exited\s+brief\/s\s+pid=\d+ reason="shutdown"/);
+  assert.match(run.lines.at(-1)!, /child_exited\s+brief\/s\s+reason="shutdown" pid=\d+/);
 }));
 
 test("supervise --duration past 2^31-1 ms runs until stopped, not at once", withTempDir(async (dir) => {
@@ -119,4 +119,45 @@ test("a bad config exits 2 naming the JSON path of the bad field, before anythin
   assert.equal(await run.exited, 2);
   assert.match(run.stderr(), /Invalid config at \$\.children\[1\]\.restart: must be one of "permanent", "transient", "temporary" \(got "always"\)/);
   assert.deepEqual(run.lines, [], "nothing was started");
+}));
+
+test("SIGHUP stops the tree in order and exits 0 (until reload exists)", withTempDir(async (dir) => {
+  const run = supervise({ id: "hup", children: [{ id: "a", command: "sleep", args: ["60"] }, { id: "b", command: "sleep", args: ["60"] }] }, ["--json"], dir);
+  await until(() => run.events.filter((e) => e.type === "child_started").length === 2, "both children started");
+  run.kill("SIGHUP");
+  assert.equal(await run.exited, 0, run.stderr());
+  assert.match(run.stderr(), /received SIGHUP/);
+  const exits = run.events.filter((e) => e.type === "child_exited").map((e) => e.path);
+  assert.deepEqual(exits, ["hup/b", "hup/a"], "reverse start order");
+  assert.deepEqual(run.events.flatMap((e) => (typeof e.pid === "number" ? [e.pid] : [])).filter(isAlive), []);
+}));
+
+test("when the process that started supervise dies (a wrapper such as npm run), the tree is stopped in order", withTempDir(async (dir) => {
+  const config = join(dir, "tree.json");
+  writeFileSync(config, JSON.stringify({ id: "orphan", children: [{ id: "a", command: "sleep", args: ["60"] }] }));
+  const out = join(dir, "out.jsonl");
+  const [cmd, ...argv] = runScript(CLI, [config, "--json"]);
+  const quoted = [cmd, ...argv].map((a) => `'${a}'`).join(" ");
+  // The wrapper starts supervise and waits for it, as npm does; it is then SIGKILLed.
+  const wrapper = spawn("sh", ["-c", `${quoted} > '${out}' 2>&1 & wait`], { stdio: "ignore" });
+  await until(() => existsSync(out) && readFileSync(out, "utf8").includes("child_started"), "the child started", 20_000);
+  const pid = JSON.parse(readFileSync(out, "utf8").split("\n").find((l) => l.includes("child_started"))!).pid;
+  process.kill(wrapper.pid!, "SIGKILL");
+  await until(() => readFileSync(out, "utf8").includes("stopped, no child left running"), "supervise stopped the tree", 20_000);
+  assert.match(readFileSync(out, "utf8"), /the process that started it \(pid \d+\) exited/);
+  assert.equal(isAlive(pid), false);
+}));
+
+test("--logs shows the children's output, each line named by its path, even lines printed before child_started", withTempDir(async (dir) => {
+  const tree = {
+    id: "talk",
+    children: [{ id: "slow", command: "sh", args: ["-c", "echo booting; sleep 0.3; echo ready; sleep 60"], readiness: { logLine: "ready" } }],
+  };
+  const quiet = supervise(tree, ["--duration", "1"], dir);
+  assert.equal(await quiet.exited, 0);
+  assert.equal(quiet.lines.some((l) => l.includes("booting")), false, "without --logs, output is not shown");
+  const loud = supervise(tree, ["--logs", "--duration", "1"], dir);
+  assert.equal(await loud.exited, 0, loud.stderr());
+  const booting = loud.lines.find((l) => l.includes("booting"));
+  assert.match(booting ?? "", /log\s+talk\/slow\s+stdout: booting/);
 }));

@@ -53,13 +53,16 @@ test("chaos: 50 OS children, 1000 seeded SIGKILLs over 20 s, every kill answered
   assert.deepEqual(r.unaccounted, [], "every kill has its child_exited (SIGKILL) and a later child_restarted");
   assert.equal(r.escalations, 0, "no escalation at this intensity");
   assert.equal(r.running, 50, "all 50 run again");
-  // Memory after equals memory before within 10%: the JS heap on both runtimes, RSS too on
-  // Bun. Deno's RSS grows outside the JS heap with each spawn (measured: +16% with
-  // Deno.Command, +61% with node:child_process, heap flat); see BENCHMARKING.md.
+  // A leak grows with the restarts; GC noise does not. Both heaps are read after forced full
+  // collections, and the growth over 1000 restarts may not pass 2 KiB per restart (a leaked
+  // actor, ref or event per restart would) nor 10% of the heap, whichever is larger: an
+  // absolute floor, so a 1 MB wobble of a 11 MB heap is not a leak. RSS is bounded on Bun
+  // only: Deno's grows outside the JS heap with each spawn (BENCHMARKING.md).
   const mb = (n: number) => `${(n / 2 ** 20).toFixed(1)} MB`;
   const seen = `heap ${mb(r.before.heapUsed)} -> ${mb(r.after.heapUsed)}, RSS ${mb(r.before.rss)} -> ${mb(r.after.rss)}`;
-  assert.ok(Math.abs(r.after.heapUsed - r.before.heapUsed) <= r.before.heapUsed * 0.1, seen);
-  if (runtimeInfo().name === "bun") assert.ok(r.after.rss <= r.before.rss * 1.1, seen);
+  const allowed = Math.max(1000 * 2048, r.before.heapUsed * 0.1);
+  assert.ok(r.after.heapUsed - r.before.heapUsed <= allowed, seen);
+  if (runtimeInfo().name === "bun") assert.ok(r.after.rss <= r.before.rss * 1.1 + 8 * 2 ** 20, seen);
   assert.deepEqual(r.alive, [], "no child survives");
   assert.equal(r.zombies, 0, "no zombie of ours");
 });

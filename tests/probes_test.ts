@@ -1,7 +1,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { ActorSystem, askCheck, type Behavior, HealthCheckError, supervisor } from "../mod.ts";
-import { osProcess, type OsProcessRef, pause, probeCheck, type Readiness } from "../osl/mod.ts";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { type AddressInfo, connect, createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import process from "node:process";
+import { ActorSystem, askCheck, type Behavior, HealthCheckError, type Liveness, supervisor } from "../mod.ts";
+import { osProcess, type OsProcessRef, pause, probeCheck, type Readiness, ReadinessError } from "../osl/mod.ts";
 import { fixture, freePort, isAlive, nextEvent, record } from "./_helpers.ts";
 
 /** Starts `first` (with `readiness`) then a sibling; returns what the sibling saw when it started. */
@@ -110,4 +115,100 @@ test("liveness is validated up front, naming the field", () => {
     () => supervisor({ strategy: "one_for_one", children: [{ id: "c", start, liveness: { check: askCheck("x"), failureThreshold: 0 } }] }),
     /Invalid child spec at children\[0\]\.liveness\.failureThreshold: must be a positive integer \(got 0\)/,
   );
+});
+
+/** A redis-server on a free port, as a supervised child with `liveness`. */
+async function redisChild(liveness: (port: number) => Liveness) {
+  const port = await freePort();
+  return {
+    port,
+    spec: {
+      id: "redis",
+      shutdown: 2000,
+      start: osProcess({
+        command: "redis-server",
+        args: ["--port", String(port), "--save", "", "--appendonly", "no", "--bind", "127.0.0.1"],
+        readiness: { exec: ["redis-cli", "-p", String(port), "ping"], timeoutMs: 10_000 },
+      }),
+      liveness: liveness(port),
+    },
+  };
+}
+
+test("exec liveness sees a hung daemon: a SIGSTOPped redis still accepts TCP, redis-cli ping does not answer", { timeout: 30_000 }, async () => {
+  await using system = new ActorSystem();
+  const { spec, port } = await redisChild((p) => ({
+    check: probeCheck({ exec: ["redis-cli", "-p", String(p), "ping"], execTimeoutMs: 300 }),
+    intervalMs: 200,
+    timeoutMs: 500,
+    failureThreshold: 2,
+  }));
+  const sup = system.spawn(supervisor({ strategy: "one_for_one", children: [spec] }));
+  const [row] = await sup.whichChildren();
+  const restarted = nextEvent(system, "child_restarted");
+  pause(row.ref as OsProcessRef);
+  assert.equal(await new Promise<boolean>((resolve) => {
+    const socket = connect({ port, host: "127.0.0.1" }, () => (socket.destroy(), resolve(true)));
+    socket.once("error", () => resolve(false));
+  }), true, "the stopped redis still completes a TCP handshake");
+  const { pid } = await restarted;
+  assert.notEqual(pid, row.pid);
+  assert.equal(isAlive(row.pid!), false, "the hung redis was stopped");
+});
+
+test("whatever the probe, a process stopped for a whole liveness interval fails it: a tcpPort check on a SIGSTOPped redis", { timeout: 30_000 }, async () => {
+  await using system = new ActorSystem();
+  const { spec } = await redisChild((p) => ({ check: probeCheck({ tcpPort: p }), intervalMs: 200, failureThreshold: 2 }));
+  const sup = system.spawn(supervisor({ strategy: "one_for_one", children: [spec] }));
+  const [row] = await sup.whichChildren();
+  const failed = nextEvent(system, "health_check_failed");
+  const restarted = nextEvent(system, "child_restarted");
+  pause(row.ref as OsProcessRef);
+  assert.match(String(((await failed).error as Error).message), /is stopped .* for a whole liveness interval/);
+  await restarted;
+});
+
+test("tcpPort readiness passes only for the child's own socket: a port held by another process fails the start at once, naming its pid", async () => {
+  await using system = new ActorSystem();
+  const foreign = createServer();
+  await new Promise<void>((resolve) => foreign.listen(0, "127.0.0.1", resolve));
+  const { port } = foreign.address() as AddressInfo;
+  try {
+    const failed = nextEvent(system, "child_start_failed");
+    const started = performance.now();
+    system.spawn(supervisor({
+      strategy: "one_for_one",
+      children: [{ id: "late", start: osProcess({ command: "sleep", args: ["60"], readiness: { tcpPort: port, timeoutMs: 20_000 } }) }],
+    }));
+    const error = (await failed).error as Error;
+    assert.match(error.message, new RegExp(`port ${port} is held by another process \\(pid ${process.pid}\\)`));
+    assert.ok(performance.now() - started < 10_000, "refused at once, not at the timeout");
+  } finally {
+    foreign.close();
+  }
+});
+
+test("every probe fails at once when the child exits first", async () => {
+  await using system = new ActorSystem();
+  const failed = nextEvent(system, "child_start_failed");
+  const started = performance.now();
+  system.spawn(supervisor({
+    strategy: "one_for_one",
+    children: [{ id: "quitter", start: osProcess({ command: "sh", args: ["-c", "exit 4"], readiness: { exec: ["false"], timeoutMs: 20_000 } }) }],
+  }));
+  const error = (await failed).error as ReadinessError;
+  assert.ok(error instanceof ReadinessError && error.exited, String(error));
+  assert.ok(performance.now() - started < 10_000);
+});
+
+test("exec readiness: the next sibling starts once the command exits 0", async () => {
+  await using system = new ActorSystem();
+  const dir = mkdtempSync(join(tmpdir(), "airssys-exec-"));
+  const flag = join(dir, "ready");
+  try {
+    const slow = osProcess({ command: "sh", args: ["-c", `sleep 0.3; touch ${flag}; sleep 60`], readiness: { exec: ["test", "-f", flag] } });
+    assert.equal(await siblingSees(system, slow, () => existsSync(flag)), true);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
