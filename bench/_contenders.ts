@@ -55,7 +55,9 @@ export const airssys: Contender = {
     const system = new ActorSystem();
     const { promise, resolve } = done();
     const refs: ActorRef<number>[] = [];
-    const player = (other: number) => ({ receive: (s: unknown, m: number) => (m === 0 ? resolve() : refs[other].send(m - 1), s) });
+    const player = (other: number) => ({
+      receive: (s: unknown, m: number) => (m === 0 ? resolve() : refs[other].send(m - 1), s),
+    });
     refs.push(system.spawn(player(1)), system.spawn(player(0)));
     refs[0].send(hops);
     await promise;
@@ -127,7 +129,8 @@ type Hop = { type: "hop"; m: number };
 function xstatePingPong(hops: number, logic: (onHop: (m: number) => void) => AnyActorLogic): Promise<void> {
   const { promise, resolve } = done();
   const pending: [number, number][] = [];
-  const player = (other: number) => createActor(logic((m) => (m === 0 ? resolve() : void pending.push([other, m - 1])))).start();
+  const player = (other: number) =>
+    createActor(logic((m) => (m === 0 ? resolve() : void pending.push([other, m - 1])))).start();
   const actors = [player(1), player(0)];
   actors[0].send({ type: "hop", m: hops });
   while (pending.length > 0) {
@@ -164,8 +167,11 @@ export const xstateMachine: Contender = {
     return Promise.resolve();
   },
   pingPong: (hops) =>
-    xstatePingPong(hops, (onHop) =>
-      createMachine({ types: {} as { events: Hop }, on: { hop: { actions: ({ event }) => onHop(event.m) } } })),
+    xstatePingPong(
+      hops,
+      (onHop) =>
+        createMachine({ types: {} as { events: Hop }, on: { hop: { actions: ({ event }) => onHop(event.m) } } }),
+    ),
 };
 
 const nactSystem = rotating(() => startNact(), (s) => stopNact(s));
@@ -232,4 +238,12 @@ export const effect: Contender = {
   },
 };
 
-export const contenders: Contender[] = [airssys, ringBuffer, functionCall, xstateTransition, xstateMachine, nact, effect];
+export const contenders: Contender[] = [
+  airssys,
+  ringBuffer,
+  functionCall,
+  xstateTransition,
+  xstateMachine,
+  nact,
+  effect,
+];

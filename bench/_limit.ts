@@ -32,7 +32,11 @@ class Ring<T> {
 export class LimitActor<M> {
   mailbox: Ring<M>;
   queued = false;
-  constructor(readonly system: LimitSystem, readonly handler: (message: M) => void, capacity?: number) {
+  readonly system: LimitSystem;
+  readonly handler: (message: M) => void;
+  constructor(system: LimitSystem, handler: (message: M) => void, capacity?: number) {
+    this.system = system;
+    this.handler = handler;
     this.mailbox = new Ring(capacity);
   }
   send(message: M): void {

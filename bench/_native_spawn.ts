@@ -19,7 +19,8 @@ export function nativeSpawn(cmd: string[]): NativeChild {
     return { pid: child.pid, exited: child.exited };
   }
   if (Deno !== undefined) {
-    const child = new Deno.Command(cmd[0], { args: cmd.slice(1), stdin: "null", stdout: "null", stderr: "null" }).spawn();
+    const child = new Deno.Command(cmd[0], { args: cmd.slice(1), stdin: "null", stdout: "null", stderr: "null" })
+      .spawn();
     return { pid: child.pid, exited: child.status };
   }
   throw new Error("No native spawn API on this runtime");

@@ -8,6 +8,7 @@ import process from "node:process";
 import pm2 from "pm2";
 
 type Callback<T> = (error: unknown, result: T) => void;
+// deno-lint-ignore no-explicit-any
 const call = <T>(fn: (...args: any[]) => void, ...args: unknown[]) =>
   new Promise<T>((resolve, reject) => fn.call(pm2, ...args, ((e, r) => (e ? reject(e) : resolve(r))) as Callback<T>));
 
@@ -19,7 +20,15 @@ process.on("exit", () => {
   } catch { /* gone */ }
 });
 await call(pm2.connect, true);
-await call(pm2.start, { name, script: "sleep", args: ["600"], interpreter: "none", restart_delay: 0, min_uptime: 0, max_restarts: 1e6 });
+await call(pm2.start, {
+  name,
+  script: "sleep",
+  args: ["600"],
+  interpreter: "none",
+  restart_delay: 0,
+  min_uptime: 0,
+  max_restarts: 1e6,
+});
 const pidOf = async () => (await call<{ pid: number }[]>(pm2.describe, name))[0].pid;
 pid = await pidOf();
 const bus = await call<{ on(event: string, fn: (packet: { event: string }) => void): void }>(pm2.launchBus);

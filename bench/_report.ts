@@ -27,13 +27,21 @@ function perSecond(nsPerOp: number): string {
  */
 export function printReport(results: Results): void {
   const entries = Object.entries(results.cases);
-  const workload = (name: string) => name.slice(name.indexOf("/") + 1).replace(/_(ring_buffer|function_call|xstate_\w+|nact|effect|pm2|raw\w*|execa|native)$/, "");
+  const workload = (name: string) =>
+    name.slice(name.indexOf("/") + 1).replace(
+      /_(ring_buffer|function_call|xstate_\w+|nact|effect|pm2|raw\w*|execa|native)$/,
+      "",
+    );
   console.log(`\nper op (${results.runtime})`);
   for (const [name, r] of entries) {
     const perOp = r.medianNs / r.ops;
-    let line = `${name.padEnd(40)} ${formatNs(perOp).padStart(10)}/${r.unit.padEnd(6)} ${perSecond(perOp).padStart(7)}/s`;
+    let line = `${name.padEnd(40)} ${formatNs(perOp).padStart(10)}/${r.unit.padEnd(6)} ${
+      perSecond(perOp).padStart(7)
+    }/s`;
     if (!name.startsWith("limit/") && !name.startsWith("peer/")) {
-      const related = entries.filter(([other, o]) => other !== name && o.group === r.group && /^(limit|peer)\//.test(other));
+      const related = entries.filter(([other, o]) =>
+        other !== name && o.group === r.group && /^(limit|peer)\//.test(other)
+      );
       const ratios = related.map(([other, o]) => {
         const ratio = (o.medianNs / o.ops) / perOp;
         return other.startsWith("limit/")

@@ -28,13 +28,22 @@ const rows: [string, string, string, number | undefined][] = [];
 for (const [name, r] of Object.entries(now.cases)) {
   const b = before.cases[name];
   const perOp = r.medianNs / r.ops;
-  rows.push([name, b ? formatNs(b.medianNs / b.ops) : "-", formatNs(perOp), b ? perOp / (b.medianNs / b.ops) - 1 : undefined]);
+  rows.push([
+    name,
+    b ? formatNs(b.medianNs / b.ops) : "-",
+    formatNs(perOp),
+    b ? perOp / (b.medianNs / b.ops) - 1 : undefined,
+  ]);
 }
 for (const [name, p] of Object.entries(now.probes)) {
   const b = before.probes[name];
   const fmt = (v: number) => `${v.toFixed(2)} ${p.unit}`;
   // Probes near zero (CPU shares) change by large ratios on noise; compare those absolutely.
-  const change = b === undefined ? undefined : Math.abs(b.value) < 1 ? (p.value - b.value) / 100 : p.value / b.value - 1;
+  const change = b === undefined
+    ? undefined
+    : Math.abs(b.value) < 1
+    ? (p.value - b.value) / 100
+    : p.value / b.value - 1;
   rows.push([name, b ? fmt(b.value) : "-", fmt(p.value), change]);
 }
 for (const [name, was, is, change] of rows) {
@@ -43,6 +52,8 @@ for (const [name, was, is, change] of rows) {
   const pct = change === undefined ? "" : `${change >= 0 ? "+" : ""}${(change * 100).toFixed(1)}%`;
   console.log(`${name.padEnd(42)} ${was.padStart(14)} -> ${is.padEnd(14)} ${pct.padStart(8)}  ${flag}`);
 }
-for (const name of Object.keys(before.cases).filter((n) => !(n in now.cases))) console.log(`${name.padEnd(42)} (not in this run)`);
+for (const name of Object.keys(before.cases).filter((n) => !(n in now.cases))) {
+  console.log(`${name.padEnd(42)} (not in this run)`);
+}
 console.log(`\n${regressions} case(s) beyond +10%`);
 process.exit(regressions > 0 ? 1 : 0);

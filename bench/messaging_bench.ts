@@ -57,8 +57,10 @@ bench({
 for (const fanout of [10, 100]) {
   let remaining = 0;
   let allDone: () => void = () => {};
-  const listeners = Array.from({ length: fanout }, () =>
-    askSystem.spawn<number>({ receive: (s) => (--remaining === 0 && allDone(), s) }));
+  const listeners = Array.from(
+    { length: fanout },
+    () => askSystem.spawn<number>({ receive: (s) => (--remaining === 0 && allDone(), s) }),
+  );
   bench({
     name: `messaging/broadcast_${fanout}`,
     group: "broadcast",

@@ -72,7 +72,9 @@ const restartSup = system.spawn(supervisor({
 // child, which it would restart) takes the child down at once through the link.
 atExit(() => void restartSup.stop("killed"));
 let restartedPid: ((pid: number) => void) | undefined;
-system.events.subscribe((e) => e.type === "child_restarted" && e.supervisor === restartSup.id && restartedPid?.(e.pid!));
+system.events.subscribe((e) =>
+  e.type === "child_restarted" && e.supervisor === restartSup.id && restartedPid?.(e.pid!)
+);
 let currentPid: number | undefined;
 bench({
   name: "os/restart_after_sigkill",

@@ -12,7 +12,7 @@
  * | chameneos | C = 100 chameneos, N = 200,000 meetings | ~4N |
  * | big | W = 120 actors, N = 20,000 pings each to random peers, each answered | 2 W N |
  */
-import { ActorSystem, type ActorRef, type Behavior } from "../mod.ts";
+import { type ActorRef, ActorSystem, type Behavior } from "../mod.ts";
 import { bench, size } from "./_harness.ts";
 
 type Done = () => void;
@@ -92,7 +92,9 @@ const PASSES = size(100_000, 100);
 savina("thread_ring", PASSES, (system, done) => {
   const ring: ActorRef<number>[] = [];
   for (let i = 0; i < RING; i++) {
-    ring.push(system.spawn<number>({ receive: (s, left) => (left === 0 ? done() : ring[(i + 1) % RING].send(left - 1), s) }));
+    ring.push(
+      system.spawn<number>({ receive: (s, left) => (left === 0 ? done() : ring[(i + 1) % RING].send(left - 1), s) }),
+    );
   }
   ring[0].send(PASSES);
 });
@@ -102,7 +104,9 @@ const MEETINGS = size(200_000, 50);
 savina("chameneos", 4 * MEETINGS, (system, done) => {
   type Color = 0 | 1 | 2;
   type ToMall = { kind: "meet"; from: ActorRef<ToCham>; color: Color } | { kind: "stopped" };
-  type ToCham = { kind: "meet"; color: Color; partner: ActorRef<ToCham> } | { kind: "change"; color: Color } | { kind: "stop" };
+  type ToCham = { kind: "meet"; color: Color; partner: ActorRef<ToCham> } | { kind: "change"; color: Color } | {
+    kind: "stop";
+  };
   const complement = (a: Color, b: Color): Color => (a === b ? a : (3 - a - b) as Color);
   let meetings = 0;
   let stopped = 0;

@@ -1,4 +1,4 @@
-import { type ActorRef, ActorSystem, type Behavior, type ChildSpec, type SupervisorRef, supervisor } from "../mod.ts";
+import { type ActorRef, ActorSystem, type Behavior, type ChildSpec, supervisor, type SupervisorRef } from "../mod.ts";
 import { bench } from "./_harness.ts";
 
 const system = new ActorSystem();

@@ -23,7 +23,9 @@ export class EventPaths {
   #held = new Map<string, SystemEvent[]>();
   #startedAt = new Map<string, number>();
 
-  constructor(rootActor: string, rootId: string, readonly deliver: (event: PathedEvent) => void) {
+  readonly deliver: (event: PathedEvent) => void;
+  constructor(rootActor: string, rootId: string, deliver: (event: PathedEvent) => void) {
+    this.deliver = deliver;
     this.#paths.set(rootActor, rootId);
   }
 
@@ -40,7 +42,11 @@ export class EventPaths {
   route(event: SystemEvent): void {
     if (event.type === "actor_started" || event.type === "actor_exited") return;
     // Held until known: a supervisor's path for its events, a process's for its output.
-    const owner = "supervisor" in event ? event.supervisor : OF_PROCESS.has(event.type) ? (event as { actor: string }).actor : undefined;
+    const owner = "supervisor" in event
+      ? event.supervisor
+      : OF_PROCESS.has(event.type)
+      ? (event as { actor: string }).actor
+      : undefined;
     if (owner !== undefined && !this.#paths.has(owner)) return this.#hold(owner, event);
     const path = "childId" in event
       ? `${this.#paths.get(event.supervisor)}/${event.childId}`
@@ -101,7 +107,8 @@ export function describe(event: SystemEvent): string {
 
 /** One line of text for an event: time, type, path, detail. */
 export function eventLine(event: PathedEvent): string {
-  return [new Date().toISOString().slice(11, 23), event.type.padEnd(19), event.path, describe(event)].filter((p) => p).join("  ");
+  return [new Date().toISOString().slice(11, 23), event.type.padEnd(19), event.path, describe(event)].filter((p) => p)
+    .join("  ");
 }
 
 function jsonReplacer(_key: string, value: unknown): unknown {
@@ -128,7 +135,13 @@ export function wrap(text: string, width: number): string[] {
  * (with `--logs`) the latest output lines, each area of its own, so daemon output never
  * pushes restarts out of view.
  */
-export function screen(title: string, table: string, events: readonly string[], logs: readonly string[] | undefined, width: number): string[] {
+export function screen(
+  title: string,
+  table: string,
+  events: readonly string[],
+  logs: readonly string[] | undefined,
+  width: number,
+): string[] {
   const clip = (line: string) => line.slice(0, width);
   const lines = [clip(title), "", ...table.split("\n").map(clip), "", "Events:"];
   lines.push(...events.flatMap((line) => wrap(line, width)).slice(-10));

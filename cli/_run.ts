@@ -2,7 +2,7 @@ import process from "node:process";
 import { ActorSystem, formatExitReason, type SupervisorRef, type SystemEvent } from "../mod.ts";
 import { after } from "../src/internal.ts";
 import type { Config } from "./config.ts";
-import { EventPaths, eventJson, eventLine, type OutputMode, type PathedEvent, screen } from "./_output.ts";
+import { eventJson, eventLine, EventPaths, type OutputMode, type PathedEvent, screen } from "./_output.ts";
 import { collectRows, renderTable } from "./_status_table.ts";
 
 /** Streams the command writes to; replaceable for tests. */
@@ -49,7 +49,9 @@ export async function runTree(config: Config, options: RunOptions, io: CliIo): P
   const paths = new EventPaths(root.id, config.id, show);
   system.events.subscribe((event: SystemEvent) => paths.route(event));
   system.events.subscribe((event) => {
-    if (event.type === "actor_exited" && event.actor === root.id) stop({ code: 1, why: `the tree gave up: ${formatExitReason(event.reason)}` });
+    if (event.type === "actor_exited" && event.actor === root.id) {
+      stop({ code: 1, why: `the tree gave up: ${formatExitReason(event.reason)}` });
+    }
   });
 
   const onSignal = STOP_SIGNALS.map((signal) => [signal, () => stop({ code: 0, why: `received ${signal}` })] as const);
@@ -69,7 +71,13 @@ export async function runTree(config: Config, options: RunOptions, io: CliIo): P
     try {
       const table = renderTable(await collectRows(root, paths.startedAt));
       const width = Math.max(20, (io.stdout.columns ?? 120) - 1);
-      const lines = screen(`${config.id}  (Ctrl-C stops the tree)`, table, events, options.logs ? logs : undefined, width);
+      const lines = screen(
+        `${config.id}  (Ctrl-C stops the tree)`,
+        table,
+        events,
+        options.logs ? logs : undefined,
+        width,
+      );
       // Home the cursor and overwrite: clipped lines never wrap, so nothing is left behind.
       io.stdout.write(`\x1b[H${lines.map((line) => `${line}\x1b[K`).join("\n")}\n\x1b[J`);
     } finally {

@@ -37,7 +37,11 @@ export async function collectRows(sup: SupervisorRef, startedAt: Map<string, num
 function duration(ms: number | undefined): string {
   if (ms === undefined) return "-";
   const s = Math.floor(ms / 1000);
-  return s < 60 ? `${s}s` : s < 3600 ? `${Math.floor(s / 60)}m${s % 60}s` : `${Math.floor(s / 3600)}h${Math.floor(s / 60) % 60}m`;
+  return s < 60
+    ? `${s}s`
+    : s < 3600
+    ? `${Math.floor(s / 60)}m${s % 60}s`
+    : `${Math.floor(s / 3600)}h${Math.floor(s / 60) % 60}m`;
 }
 
 function bytes(n: number | undefined): string {

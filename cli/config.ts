@@ -14,7 +14,14 @@ import {
   type SupervisorRef,
 } from "../mod.ts";
 import { osProcess, type OsProcessSpec } from "../osl/mod.ts";
-import { livenessJsonKinds, logFileProblem, probeAlternatives, probeCheck, probeSchema, processJsonEntries } from "../osl/internal.ts";
+import {
+  livenessJsonKinds,
+  logFileProblem,
+  probeAlternatives,
+  probeCheck,
+  probeSchema,
+  processJsonEntries,
+} from "../osl/internal.ts";
 import {
   livenessTimingEntries,
   nonEmpty,
@@ -46,8 +53,9 @@ interface NodeBase {
 }
 
 /** A probe of a process node's liveness: tcpPort, httpUrl or exec, and the check's timing. */
-type LivenessProbe = ({ tcpPort: number; host?: string } | { httpUrl: string } | { exec: string[]; execTimeoutMs?: number }) &
-  Omit<Liveness, "check">;
+type LivenessProbe =
+  & ({ tcpPort: number; host?: string } | { httpUrl: string } | { exec: string[]; execTimeoutMs?: number })
+  & Omit<Liveness, "check">;
 
 /** A process node: the JSON-able fields of `OsProcessSpec`. */
 type ProcessNode = NodeBase & Omit<OsProcessSpec, "stdout" | "stderr" | "shell"> & {
@@ -163,7 +171,13 @@ function processChild(n: ProcessNode, baseDir: string): ChildSpec {
 function supervisorOf(n: SupervisorNode, baseDir: string): Startable<SupervisorMessage, SupervisorRef> {
   const children = n.children.map((child): ChildSpec =>
     "children" in child
-      ? { id: child.id, restart: child.restart, shutdown: child.shutdown, type: "supervisor", start: supervisorOf(child, baseDir) }
+      ? {
+        id: child.id,
+        restart: child.restart,
+        shutdown: child.shutdown,
+        type: "supervisor",
+        start: supervisorOf(child, baseDir),
+      }
       : processChild(child, baseDir)
   );
   return supervisor({ strategy: n.strategy ?? "one_for_one", intensity: n.intensity, period: n.period, children });

@@ -1,10 +1,5 @@
 /**
- * The `supervise` command: runs a supervisor tree of OS processes described in JSON.
- *
- * ```sh
- * deno run -A cli/main.ts [config.json] [--json] [--logs] [--duration <seconds>]
- * bun cli/main.ts [config.json] [--json] [--logs] [--duration <seconds>]
- * ```
+ * The `supervise` command's arguments and dispatch (`cli/bin.ts` runs it).
  *
  * @module
  */
@@ -12,6 +7,7 @@ import process from "node:process";
 import { parseArgs } from "node:util";
 import { configJsonSchema, loadConfig, parseConfig } from "./config.ts";
 import { type CliIo, runTree } from "./_run.ts";
+import { VERSION } from "./_version.ts";
 
 const USAGE = `Usage: supervise [config.json] [--json] [--logs] [--duration <seconds>]
        supervise --schema
@@ -26,6 +22,7 @@ Options:
   --logs              show the children's output (otherwise it goes only to their log files)
   --duration <s>      stop the tree after <s> seconds
   --schema            print the config's JSON Schema and exit
+  -v, --version       print the version and exit
   -h, --help          show this help
 
 Output: a live table on a terminal, otherwise one line per event.
@@ -38,7 +35,7 @@ export type { CliIo };
  * Runs `supervise` with command-line `args`; resolves with the exit code once the
  * tree has stopped (see USAGE).
  */
-export async function main(args: string[], io: CliIo = process): Promise<number> {
+export function main(args: string[], io: CliIo = process): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
@@ -49,27 +46,34 @@ export async function main(args: string[], io: CliIo = process): Promise<number>
         logs: { type: "boolean" },
         duration: { type: "string" },
         schema: { type: "boolean" },
+        version: { type: "boolean", short: "v" },
         help: { type: "boolean", short: "h" },
       },
     });
   } catch (error) {
     io.stderr.write(`supervise: ${(error as Error).message}\n\n${USAGE}\n`);
-    return 2;
+    return Promise.resolve(2);
   }
   const { values, positionals } = parsed;
   if (values.help) {
     io.stdout.write(`${USAGE}\n`);
-    return 0;
+    return Promise.resolve(0);
+  }
+  if (values.version) {
+    io.stdout.write(`${VERSION}\n`);
+    return Promise.resolve(0);
   }
   if (values.schema) {
     io.stdout.write(`${JSON.stringify(configJsonSchema(), null, 2)}\n`);
-    return 0;
+    return Promise.resolve(0);
   }
   const durationS = values.duration === undefined ? undefined : Number(values.duration);
   if (positionals.length > 1 || (durationS !== undefined && !(durationS > 0))) {
-    const why = positionals.length > 1 ? `one config expected, got ${positionals.length}` : `--duration must be a positive number of seconds, got "${values.duration}"`;
+    const why = positionals.length > 1
+      ? `one config expected, got ${positionals.length}`
+      : `--duration must be a positive number of seconds, got "${values.duration}"`;
     io.stderr.write(`supervise: ${why}\n\n${USAGE}\n`);
-    return 2;
+    return Promise.resolve(2);
   }
   let config;
   try {
@@ -78,12 +82,12 @@ export async function main(args: string[], io: CliIo = process): Promise<number>
   } catch (error) {
     if (!(error instanceof TypeError || error instanceof RangeError)) throw error;
     io.stderr.write(`supervise: ${error.message}\n`);
-    return 2;
+    return Promise.resolve(2);
   }
   const output = values.json ? "json" : io.stdout.isTTY ? "table" : "lines";
-  return runTree(config, { output, logs: values.logs ?? false, durationMs: durationS === undefined ? undefined : durationS * 1000 }, io);
-}
-
-if (import.meta.main) {
-  process.exit(await main(process.argv.slice(2)));
+  return runTree(config, {
+    output,
+    logs: values.logs ?? false,
+    durationMs: durationS === undefined ? undefined : durationS * 1000,
+  }, io);
 }

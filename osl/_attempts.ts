@@ -9,7 +9,10 @@ import { holdsSocket, listeningInodes, socketOwner } from "./_sockets.ts";
 
 /** An attempt that failed for good: the start should fail now, with `reason`. */
 export class Refused {
-  constructor(readonly reason: string) {}
+  readonly reason: string;
+  constructor(reason: string) {
+    this.reason = reason;
+  }
 }
 
 /** A probe tried on demand. */
@@ -46,7 +49,9 @@ function ownsPort(port: number, pid: number): true | Refused {
   if (listening === undefined || listening.size === 0) return true;
   if (procTree([pid], procTable()).some((entry) => holdsSocket(entry.pid, listening))) return true;
   const owner = socketOwner(listening);
-  return new Refused(`port ${port} is held by another process${owner === undefined ? "" : ` (pid ${owner})`}, not by pid ${pid}`);
+  return new Refused(
+    `port ${port} is held by another process${owner === undefined ? "" : ` (pid ${owner})`}, not by pid ${pid}`,
+  );
 }
 
 async function tryGet(url: string, signal?: AbortSignal): Promise<boolean> {
@@ -84,7 +89,11 @@ function tryExec(argv: readonly string[], timeoutMs: number, signal?: AbortSigna
 }
 
 /** One attempt of `probe` for the process `pid` (if known): true, false, or `Refused`. */
-export async function attempt(probe: Attemptable, pid: number | undefined, signal?: AbortSignal): Promise<boolean | Refused> {
+export async function attempt(
+  probe: Attemptable,
+  pid: number | undefined,
+  signal?: AbortSignal,
+): Promise<boolean | Refused> {
   if ("tcpPort" in probe) {
     const host = probe.host ?? "127.0.0.1";
     if (!(await tryConnect(probe.tcpPort, host, signal))) return false;

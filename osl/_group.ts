@@ -1,5 +1,6 @@
 import process from "node:process";
 import { procEntry, procTable } from "./_proc.ts";
+import type { Signal } from "./process_spec.ts";
 
 /**
  * Sends `signal` to every process in the group led by `pid` (POSIX `kill(-pgid)`,
@@ -8,13 +9,13 @@ import { procEntry, procTable } from "./_proc.ts";
  * process started at another time: a reused pid is never signalled. Returns false
  * when nothing was signalled.
  */
-export function killGroup(pid: number, signal: NodeJS.Signals, startTime?: number): boolean {
+export function killGroup(pid: number, signal: Signal, startTime?: number): boolean {
   if (startTime !== undefined) {
     const now = procEntry(pid);
     if (now !== undefined && now.startTime !== startTime) return false;
   }
   try {
-    process.kill(-pid, signal);
+    process.kill(-pid, signal as NodeJS.Signals);
     return true;
   } catch (error) {
     if ((error as { code?: string }).code === "ESRCH") return false;

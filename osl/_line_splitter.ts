@@ -12,7 +12,12 @@ const NEWLINE = 10, CR = 13;
 export class LineSplitter {
   #held = new Uint8Array(0);
   #length = 0;
-  constructor(readonly maxLineBytes: number, readonly emit: (line: Uint8Array) => void) {}
+  readonly maxLineBytes: number;
+  readonly emit: (line: Uint8Array) => void;
+  constructor(maxLineBytes: number, emit: (line: Uint8Array) => void) {
+    this.maxLineBytes = maxLineBytes;
+    this.emit = emit;
+  }
 
   push(chunk: Uint8Array): void {
     let start = 0;
@@ -48,7 +53,9 @@ export class LineSplitter {
 
   #hold(bytes: Uint8Array): void {
     if (this.#held.length < this.#length + bytes.length) {
-      const grown = new Uint8Array(Math.min(this.maxLineBytes, Math.max(this.#length + bytes.length, this.#held.length * 2, 256)));
+      const grown = new Uint8Array(
+        Math.min(this.maxLineBytes, Math.max(this.#length + bytes.length, this.#held.length * 2, 256)),
+      );
       grown.set(this.#held.subarray(0, this.#length));
       this.#held = grown;
     }

@@ -112,7 +112,9 @@ export class Reaper implements AsyncDisposable {
   #send(line: string): void {
     if (this.#child === undefined || this.#child.exitCode !== null || this.#child.signalCode !== null) {
       this.#child = this.#start(); // first use, or the reaper died: start one guarding everything again
-      for (const [pid, startTime] of this.#guarded) if (!line.startsWith(`+ ${pid} `)) this.#child.stdin!.write(`+ ${pid} ${startTime}\n`);
+      for (const [pid, startTime] of this.#guarded) {
+        if (!line.startsWith(`+ ${pid} `)) this.#child.stdin!.write(`+ ${pid} ${startTime}\n`);
+      }
     }
     this.#child.stdin!.write(line);
   }

@@ -43,13 +43,24 @@ export class RotatingFile {
   #retryMs = RETRY_MS;
   #closed = false;
 
+  readonly path: string;
+  readonly maxBytes: number;
+  readonly maxFiles: number;
+  readonly mode: number;
+  readonly onError: (error: unknown) => void;
   constructor(
-    readonly path: string,
-    readonly maxBytes: number,
-    readonly maxFiles: number,
-    readonly mode: number,
-    readonly onError: (error: unknown) => void,
-  ) {}
+    path: string,
+    maxBytes: number,
+    maxFiles: number,
+    mode: number,
+    onError: (error: unknown) => void,
+  ) {
+    this.path = path;
+    this.maxBytes = maxBytes;
+    this.maxFiles = maxFiles;
+    this.mode = mode;
+    this.onError = onError;
+  }
 
   /** Queues whole lines (`bytes` end with a newline; kept as given); dropped while failing or past `MAX_PENDING`. */
   write(bytes: Uint8Array): void {
@@ -126,7 +137,9 @@ export class RotatingFile {
     await this.#handle!.close();
     this.#handle = undefined;
     await rm(`${this.path}.${this.maxFiles}`, { force: true });
-    for (let i = this.maxFiles - 1; i >= 1; i--) await rename(`${this.path}.${i}`, `${this.path}.${i + 1}`).catch(() => {});
+    for (let i = this.maxFiles - 1; i >= 1; i--) {
+      await rename(`${this.path}.${i}`, `${this.path}.${i + 1}`).catch(() => {});
+    }
     if (this.maxFiles > 0) await rename(this.path, `${this.path}.1`);
     else await rm(this.path, { force: true });
     await this.#open();

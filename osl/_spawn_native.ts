@@ -14,6 +14,15 @@ interface BunSubprocess {
 }
 type BunSpawn = (argv: string[], options: Record<string, unknown>) => BunSubprocess;
 
+/** The minimal surface of Deno.Command used here (typed locally: this code is also compiled by tsc). */
+interface DenoChild {
+  pid: number;
+  status: Promise<{ code: number; signal: string | null }>;
+  stdout: ReadableStream<Uint8Array>;
+  stderr: ReadableStream<Uint8Array>;
+}
+type DenoCommand = new (command: string, options: Record<string, unknown>) => { spawn(): DenoChild };
+
 /** Bytes read at once from a child's pipe into the reused buffer. */
 const READ_BYTES = 64 * 1024;
 
@@ -70,7 +79,8 @@ function spawnBun(request: SpawnRequest): Spawned {
 }
 
 function spawnDeno(request: SpawnRequest): Spawned {
-  const child = new Deno.Command(request.command, {
+  const Command = (globalThis as unknown as { Deno: { Command: DenoCommand } }).Deno.Command;
+  const child = new Command(request.command, {
     args: [...request.args],
     cwd: request.cwd,
     env: request.env,
@@ -143,7 +153,9 @@ function errnoText(error: Error & { code?: string }): string {
  */
 export const nativeSpawner: Spawner = (request) => {
   if (request.ipc || request.shell !== undefined) {
-    return Promise.reject(new TypeError(`Cannot use spawn "native" with ${request.ipc ? "ipc readiness" : "shell"}: use spawn "execa"`));
+    return Promise.reject(
+      new TypeError(`Cannot use spawn "native" with ${request.ipc ? "ipc readiness" : "shell"}: use spawn "execa"`),
+    );
   }
   const { name } = runtimeInfo();
   if (name === "node") return spawnNodeChild(request);

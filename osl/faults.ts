@@ -1,6 +1,7 @@
 import type { ActorRef, ActorSystem, SystemEvent } from "../mod.ts";
 import { after, refusal } from "../src/internal.ts";
 import { OsProcessRef } from "./process.ts";
+import type { Signal } from "./process_spec.ts";
 
 /**
  * Sends `signal` to the process group of an OS process child. Only the process the
@@ -20,7 +21,7 @@ import { OsProcessRef } from "./process.ts";
  * kill(sleeper.ref as OsProcessRef); // SIGKILL: the supervisor starts a new `sleep`
  * ```
  */
-export function kill(ref: OsProcessRef, signal: NodeJS.Signals = "SIGKILL"): boolean {
+export function kill(ref: OsProcessRef, signal: Signal = "SIGKILL"): boolean {
   return ref.signal(signal);
 }
 
@@ -38,53 +39,58 @@ export function resume(ref: OsProcessRef): boolean {
  * Makes an actor exit with `{ error }`, as if its handler had thrown `error` (OTP's
  * `exit(Pid, Reason)` with an abnormal reason); it stops after the current message.
  */
-export function crash(ref: ActorRef<any>, error: unknown = new Error("injected crash")): Promise<void> {
+export function crash(ref: ActorRef<never>, error: unknown = new Error("injected crash")): Promise<void> {
   return ref.stop({ error });
 }
 
 /** A fault `chaos` can inject. `crash` suits any actor; the others need an OS process. */
 export type Fault = "kill" | "crash" | "pause";
 
-/**
- * `chaos` options.
- *
- * - `targets`: the refs to hit, or a function returning them at each injection (e.g. the
- *   current children of a supervisor, which change as they restart).
- * - `ratePerSecond`: injections per second, spread evenly. `durationMs`: how long.
- * - `faults`: drawn from at each injection. @default ["kill"]
- * - `seed`: the same seed gives the same schedule (times, target index, fault). @default 1
- * - `pauseMs`: how long a paused process stays paused. @default 1000
- * - `settleMs`: after the last injection, events are still recorded this long. @default 1000
- * - `signal`: stops the run early.
- */
+/** The options of `chaos`. */
 export interface ChaosOptions {
-  targets: readonly ActorRef<any>[] | (() => readonly ActorRef<any>[] | Promise<readonly ActorRef<any>[]>);
+  /** The refs to hit, or a function returning them at each injection (e.g. the current children of a supervisor, which change as they restart). */
+  targets: readonly ActorRef<never>[] | (() => readonly ActorRef<never>[] | Promise<readonly ActorRef<never>[]>);
+  /** Injections per second, spread evenly. */
   ratePerSecond: number;
+  /** How long the run lasts, in ms. */
   durationMs: number;
+  /** Drawn from at each injection. @default ["kill"] */
   faults?: readonly Fault[];
+  /** The same seed gives the same schedule (times, target index, fault). @default 1 */
   seed?: number;
+  /** How long a paused process stays paused, in ms. @default 1000 */
   pauseMs?: number;
+  /** After the last injection, events are still recorded this long, in ms. @default 1000 */
   settleMs?: number;
+  /** Stops the run early. @default none */
   signal?: AbortSignal;
 }
 
 /** One planned injection: when (ms after the start), which target (index) and which fault. */
 export interface PlannedFault {
+  /** When, in ms after the start. */
   atMs: number;
+  /** Which target: an index taken modulo the targets at that moment. */
   targetIndex: number;
+  /** Which fault. */
   fault: Fault;
 }
 
 /** One injection as it happened: `skipped` says why nothing was done (target gone or not an OS process). */
 export interface InjectedFault extends PlannedFault {
+  /** The actor hit, if any. */
   actor: string | undefined;
+  /** Its OS pid, for an OS process. */
   pid: number | undefined;
+  /** Why nothing was done, if nothing was. */
   skipped?: "no_target" | "not_running" | "not_an_os_process";
 }
 
 /** What `chaos` did and what the runtime did meanwhile. */
 export interface ChaosReport {
+  /** The seed of the schedule. */
   seed: number;
+  /** Each injection, in order. */
   injected: InjectedFault[];
   /** Supervision events seen during the run: child_exited, child_restarted, child_start_failed, supervisor_shutdown. */
   events: SystemEvent[];
@@ -102,10 +108,16 @@ function random(seed: number): () => number {
 }
 
 /** The schedule `chaos` follows for these options: a pure function of them (replayable). */
-export function chaosPlan(options: Pick<ChaosOptions, "ratePerSecond" | "durationMs" | "faults" | "seed">): PlannedFault[] {
+export function chaosPlan(
+  options: Pick<ChaosOptions, "ratePerSecond" | "durationMs" | "faults" | "seed">,
+): PlannedFault[] {
   const { ratePerSecond, durationMs, faults = ["kill"], seed = 1 } = options;
-  if (!(ratePerSecond > 0)) throw refusal("chaos options", "ratePerSecond", "must be a positive number", ratePerSecond, RangeError);
-  if (!(durationMs >= 0)) throw refusal("chaos options", "durationMs", "must be a non-negative number of ms", durationMs, RangeError);
+  if (!(ratePerSecond > 0)) {
+    throw refusal("chaos options", "ratePerSecond", "must be a positive number", ratePerSecond, RangeError);
+  }
+  if (!(durationMs >= 0)) {
+    throw refusal("chaos options", "durationMs", "must be a non-negative number of ms", durationMs, RangeError);
+  }
   const known = ["kill", "crash", "pause"];
   if (faults.length === 0 || faults.some((f) => !known.includes(f))) {
     throw refusal("chaos options", "faults", 'must be a non-empty list of "kill", "crash", "pause"', faults);

@@ -36,7 +36,12 @@ export const logsSchema: Schema<LogOptions> = v.strictObject({
   file: v.optional(nonEmpty("must be a non-empty path")),
   maxBytes: v.optional(numberAtLeast(1, "must be a positive integer", true)),
   maxFiles: v.optional(numberAtLeast(0, "must be a non-negative integer", true)),
-  mode: v.optional(v.pipe(numberAtLeast(0, "must be a file mode from 0 to 0o777", true), v.maxValue(0o777, "must be a file mode from 0 to 0o777"))),
+  mode: v.optional(
+    v.pipe(
+      numberAtLeast(0, "must be a file mode from 0 to 0o777", true),
+      v.maxValue(0o777, "must be a file mode from 0 to 0o777"),
+    ),
+  ),
 }, "must be an object");
 
 /** One captured line of output. */
@@ -80,7 +85,8 @@ export class LogCapture {
   #open = 0;
 
   constructor(options: LogOptions = {}) {
-    const { lines = 1000, maxLineLength = 65536, file, maxBytes = 10 * 1024 * 1024, maxFiles = 5, mode = 0o600 } = options;
+    const { lines = 1000, maxLineLength = 65536, file, maxBytes = 10 * 1024 * 1024, maxFiles = 5, mode = 0o600 } =
+      options;
     this.#options = { lines, maxLineLength, file, maxBytes, maxFiles, mode };
     this.#ring = new Array(lines);
   }
@@ -150,7 +156,9 @@ export class LogCapture {
     const ring = this.#ring;
     const ordered = [...ring.slice(this.#next), ...ring.slice(0, this.#next)];
     return ordered.flatMap((slot) =>
-      slot === undefined ? [] : [{ stream: slot.stream, time: slot.time, line: this.#decoder.decode(slot.buffer.subarray(0, slot.length)) }]
+      slot === undefined
+        ? []
+        : [{ stream: slot.stream, time: slot.time, line: this.#decoder.decode(slot.buffer.subarray(0, slot.length)) }]
     );
   }
 }

@@ -1,7 +1,18 @@
 import * as v from "valibot";
 import type { ActorRef, HealthCheck } from "../mod.ts";
-import { after, controlOf, durationMs, nonEmpty, numberAtLeast, parseSpec, type Schema, timeoutSignal, typed, waitMs } from "../src/internal.ts";
-import { attempt, type Attemptable, describe, Refused } from "./_attempts.ts";
+import {
+  after,
+  controlOf,
+  durationMs,
+  nonEmpty,
+  numberAtLeast,
+  parseSpec,
+  type Schema,
+  timeoutSignal,
+  typed,
+  waitMs,
+} from "../src/internal.ts";
+import { attempt, describe, Refused } from "./_attempts.ts";
 import { ReadinessError } from "./errors.ts";
 import type { LogCapture } from "./logs.ts";
 
@@ -23,6 +34,12 @@ export type Probe =
   | { logLine: string | RegExp }
   /** The child sends this message over IPC (`process.send(...)` in a Node, Deno or Bun child). Readiness only. */
   | { ipcMessage: unknown };
+
+/** A probe `probeCheck` can run on demand: a TCP port, an HTTP URL or a command. */
+export type CheckProbe =
+  | { tcpPort: number; host?: string }
+  | { httpUrl: string }
+  | { exec: readonly string[]; execTimeoutMs?: number | "infinity" };
 
 /**
  * `readiness` of an OS process: its start completes (and the supervisor starts the
@@ -55,7 +72,13 @@ const httpEntries = {
 };
 const execEntries = {
   exec: v.pipe(
-    v.array(v.pipe(v.string("must be a list of strings"), v.check((a) => !a.includes("\0"), "must be a list of strings without NUL bytes")), "must be a list of strings: the command and its arguments"),
+    v.array(
+      v.pipe(
+        v.string("must be a list of strings"),
+        v.check((a) => !a.includes("\0"), "must be a list of strings without NUL bytes"),
+      ),
+      "must be a list of strings: the command and its arguments",
+    ),
     v.minLength(1, "must be a list of strings: the command and its arguments"),
     v.check((argv) => argv[0] !== "", "must start with a non-empty command"),
   ),
@@ -112,7 +135,11 @@ export const readinessJsonKinds: Record<string, v.ObjectEntries> = {
   logLine: logLineJson,
 };
 /** The probe kinds a liveness check of the `supervise` config may use. */
-export const livenessJsonKinds: Record<string, v.ObjectEntries> = { tcpPort: tcpEntries, httpUrl: httpEntries, exec: execEntries };
+export const livenessJsonKinds: Record<string, v.ObjectEntries> = {
+  tcpPort: tcpEntries,
+  httpUrl: httpEntries,
+  exec: execEntries,
+};
 /** The timing fields of a readiness probe. */
 export const readinessTimingEntries: v.ObjectEntries = readinessTiming;
 
@@ -123,7 +150,7 @@ export const readinessSchema: Schema<Readiness> = probeSchema(
 );
 
 /** The schema of `probeCheck`'s probe. */
-const checkProbeSchema: Schema<Attemptable> = probeSchema(livenessJsonKinds, {});
+const checkProbeSchema: Schema<CheckProbe> = probeSchema(livenessJsonKinds, {});
 
 /** What a readiness wait can observe of the process. */
 export interface ProcessView {
@@ -151,7 +178,12 @@ function waitFor(subscribe: (pass: () => void) => () => void, signal: AbortSigna
  * its reason is the cause) or when a TCP port turns out to be another process's, and
  * with `cancelled.reason` when `cancelled` aborts (a stop was requested).
  */
-export async function waitUntilReady(readiness: Readiness, view: ProcessView, exited: AbortSignal, cancelled: AbortSignal): Promise<void> {
+export async function waitUntilReady(
+  readiness: Readiness,
+  view: ProcessView,
+  exited: AbortSignal,
+  cancelled: AbortSignal,
+): Promise<void> {
   const { intervalMs = 50 } = readiness;
   const timeoutMs = readiness.timeoutMs === "infinity" ? Infinity : readiness.timeoutMs ?? 30_000;
   const { signal: timeout, clear } = timeoutSignal(timeoutMs);
@@ -166,7 +198,11 @@ export async function waitUntilReady(readiness: Readiness, view: ProcessView, ex
       const expected = JSON.stringify(readiness.ipcMessage);
       await waitFor((pass) => view.onMessage((m) => JSON.stringify(m) === expected && pass()), either);
     } else {
-      for (let outcome = await attempt(readiness, view.pid, either); outcome !== true; outcome = await attempt(readiness, view.pid, either)) {
+      for (
+        let outcome = await attempt(readiness, view.pid, either);
+        outcome !== true;
+        outcome = await attempt(readiness, view.pid, either)
+      ) {
         if (outcome instanceof Refused) throw new ReadinessError(outcome.reason, timeoutMs, false);
         either.throwIfAborted();
         await pause(intervalMs, either);
@@ -213,7 +249,7 @@ function pause(ms: number, signal: AbortSignal): Promise<void> {
  * };
  * ```
  */
-export function probeCheck(probe: Attemptable): HealthCheck {
+export function probeCheck(probe: CheckProbe): HealthCheck {
   parseSpec(checkProbeSchema, probe, "probe");
   return async (ref: ActorRef<never>, signal: AbortSignal): Promise<void> => {
     const outcome = await attempt(probe, controlOf(ref as ActorRef<unknown>).facts()?.pid, signal);

@@ -1,10 +1,17 @@
-import { type ActorContext, type ActorRef, type Behavior, type ExitReason, ForwardingRef, type Startable } from "../mod.ts";
+import {
+  type ActorContext,
+  type ActorRef,
+  type Behavior,
+  type ExitReason,
+  ForwardingRef,
+  type Startable,
+} from "../mod.ts";
 import process from "node:process";
 import { parseSpec, refusal } from "../src/internal.ts";
 import { groupGone, killGroup } from "./_group.ts";
 import { LogCapture, type LogLine } from "./logs.ts";
 import { waitUntilReady } from "./probes.ts";
-import { type OsProcessSpec, osProcessSpecSchema, type OutputHandling } from "./process_spec.ts";
+import { type OsProcessSpec, osProcessSpecSchema, type OutputHandling, type Signal } from "./process_spec.ts";
 import { procEntry } from "./_proc.ts";
 import { Reaper } from "./_reaper.ts";
 import { LimitWatch, type ProcessSample, Sampler } from "./sampler.ts";
@@ -15,14 +22,20 @@ import { execaSpawner } from "./_spawn_execa.ts";
 import { nativeSpawner } from "./_spawn_native.ts";
 
 /** What a process actor accepts: `{ type: "signal", signal }` signals its process group. */
-export type OsProcessMessage = { type: "signal"; signal: NodeJS.Signals };
+export type OsProcessMessage = { type: "signal"; signal: Signal };
 
 class ProcessExited {
-  constructor(readonly reason: ExitReason) {}
+  readonly reason: ExitReason;
+  constructor(reason: ExitReason) {
+    this.reason = reason;
+  }
 }
 
 class Sampled {
-  constructor(readonly sample: ProcessSample) {}
+  readonly sample: ProcessSample;
+  constructor(sample: ProcessSample) {
+    this.sample = sample;
+  }
 }
 
 type Internal = OsProcessMessage | ProcessExited | Sampled;
@@ -34,10 +47,11 @@ class Handle {
   startTime: number | undefined;
   sample: ProcessSample | undefined;
   running = false;
-  constructor(
-    /** Consecutive samples over a limit (the `forSamples` hysteresis). */
-    readonly limits: LimitWatch,
-  ) {}
+  /** Consecutive samples over a limit (the `forSamples` hysteresis). */
+  readonly limits: LimitWatch;
+  constructor(limits: LimitWatch) {
+    this.limits = limits;
+  }
   /** Set once the actor is stopping: its own bookkeeping messages are no longer sent. */
   stopping = false;
   exit: Promise<ExitReason> | undefined;
@@ -50,6 +64,7 @@ class Handle {
 export class OsProcessRef extends ForwardingRef<OsProcessMessage> {
   #handle: Handle;
   #logs: LogCapture;
+  /** Made by `osProcess` for each start; not for users to construct. */
   constructor(target: ActorRef<OsProcessMessage>, handle: Handle, logs: LogCapture) {
     super(target);
     this.#handle = handle;
@@ -68,7 +83,7 @@ export class OsProcessRef extends ForwardingRef<OsProcessMessage> {
    * belongs to the process this actor started (pid plus start time): a stale ref never
    * signals another process. Returns whether it was sent.
    */
-  signal(signal: NodeJS.Signals): boolean {
+  signal(signal: Signal): boolean {
     const h = this.#handle;
     return h.running && h.pid !== undefined && killGroup(h.pid, signal, h.startTime);
   }
@@ -78,7 +93,10 @@ export class OsProcessRef extends ForwardingRef<OsProcessMessage> {
   }
 }
 
-function exitReason(exit: { exitCode: number | null; signal: string | null }, successExitCodes: readonly number[]): ExitReason {
+function exitReason(
+  exit: { exitCode: number | null; signal: string | null },
+  successExitCodes: readonly number[],
+): ExitReason {
   if (exit.signal !== null) return { exitCode: null, signal: exit.signal };
   return exit.exitCode !== null && successExitCodes.includes(exit.exitCode) ? "normal" : exit;
 }
@@ -124,7 +142,10 @@ export function osProcess(spec: OsProcessSpec): Startable<OsProcessMessage, OsPr
       return {
         behavior: processBehavior(spec, handle, logs) as Behavior<unknown, OsProcessMessage>,
         ref: new OsProcessRef(ref, handle, logs),
-        facts: () => (handle.pid === undefined ? {} : { pid: handle.pid, sample: handle.sample, unhealthy: unhealthy(handle) }),
+        facts:
+          () => (handle.pid === undefined
+            ? {}
+            : { pid: handle.pid, sample: handle.sample, unhealthy: unhealthy(handle) }),
       };
     },
   };
@@ -164,7 +185,7 @@ function spawnerOf(spec: OsProcessSpec): Spawner {
 
 function processBehavior(spec: OsProcessSpec, handle: Handle, logs: LogCapture): Behavior<Handle, Internal> {
   const { stopSignal = "SIGTERM", successExitCodes = [0], limits = {} } = spec;
-  const stop = (h: Handle, signal: NodeJS.Signals) => {
+  const stop = (h: Handle, signal: Signal) => {
     killGroup(h.pid!, signal, h.startTime);
     killGroup(h.pid!, "SIGCONT", h.startTime); // a stopped (paused) process acts on a signal only once continued
   };
@@ -265,7 +286,9 @@ function captureOutput(ctx: ActorContext<Internal>, child: Spawned, logs: LogCap
   logs.listen((entry) => {
     const callback = callbacks[entry.stream];
     if (typeof callback === "function") callback(entry.line);
-    if (ctx.events.observed) ctx.events.publish({ type: "log", actor, pid: child.pid, stream: entry.stream, line: entry.line });
+    if (ctx.events.observed) {
+      ctx.events.publish({ type: "log", actor, pid: child.pid, stream: entry.stream, line: entry.line });
+    }
   });
   logs.onFileError((error, file) => ctx.events.publish({ type: "log_error", actor, pid: child.pid, file, error }));
 }

@@ -5,6 +5,9 @@ import { type LogOptions, logsSchema } from "./logs.ts";
 import { probeSchema, type Readiness, readinessJsonKinds, readinessSchema, readinessTimingEntries } from "./probes.ts";
 import { limitsSchema, type ResourceLimits } from "./sampler.ts";
 
+/** A POSIX signal name, e.g. `"SIGTERM"` (those the host knows are accepted). */
+export type Signal = `SIG${string}`;
+
 /**
  * Where a child's stdout or stderr goes: dropped, the runtime's own, captured (ring,
  * file, `log` events; see `logs`), or captured and also given line by line to a callback.
@@ -49,7 +52,7 @@ export interface OsProcessSpec {
   /** How captured output is kept: a ring read with `OsProcessRef.logs()`, an optional rotating file. @default a ring of 1000 lines */
   logs?: LogOptions;
   /** Sent to the process group on an orderly stop (then SIGCONT, so a paused child acts on it). @default "SIGTERM" */
-  stopSignal?: NodeJS.Signals;
+  stopSignal?: Signal;
   /** Exit codes that count as a `"normal"` exit. @default [0] */
   successExitCodes?: readonly number[];
   /** The start completes only once this probe passes (see `Readiness`). @default none: at once */
@@ -68,10 +71,11 @@ export interface OsProcessSpec {
 }
 
 /** A string without NUL bytes (a NUL cannot cross into argv or the environment). */
-const noNul = (rule: string) => v.pipe(v.string(rule), v.check((s) => !s.includes("\0"), `${rule} (without NUL bytes)`));
+const noNul = (rule: string) =>
+  v.pipe(v.string(rule), v.check((s) => !s.includes("\0"), `${rule} (without NUL bytes)`));
 
 const signalName = v.picklist(
-  Object.keys(constants.signals) as NodeJS.Signals[],
+  Object.keys(constants.signals) as Signal[],
   'must be a signal name like "SIGTERM"',
 );
 const outputJson = oneOf(["ignore", "inherit", "capture"] as const);
@@ -90,7 +94,13 @@ export const processJsonEntries: v.ObjectEntries = {
   inheritEnv: v.optional(v.union([boolean, v.array(v.string())], "must be true, false or a list of variable names")),
   stopSignal: v.optional(signalName),
   successExitCodes: v.optional(
-    v.array(v.pipe(numberAtLeast(0, "must be an exit code from 0 to 255", true), v.maxValue(255, "must be an exit code from 0 to 255")), "must be an array of exit codes"),
+    v.array(
+      v.pipe(
+        numberAtLeast(0, "must be an exit code from 0 to 255", true),
+        v.maxValue(255, "must be an exit code from 0 to 255"),
+      ),
+      "must be an array of exit codes",
+    ),
   ),
   readiness: v.optional(probeSchema(readinessJsonKinds, readinessTimingEntries)),
   limits: v.optional(limitsSchema),

@@ -46,13 +46,18 @@ export const limitsSchema: Schema<ResourceLimits> = v.strictObject({
   maxCpuPercent: v.optional(positive("must be a positive number (percent of one core)")),
   forSamples: v.optional(positiveInteger),
   tree: v.optional(boolean),
-  sampleIntervalMs: v.optional(durationMs(`must be a number of ms, at least ${MIN_SAMPLE_INTERVAL_MS}`, MIN_SAMPLE_INTERVAL_MS)),
+  sampleIntervalMs: v.optional(
+    durationMs(`must be a number of ms, at least ${MIN_SAMPLE_INTERVAL_MS}`, MIN_SAMPLE_INTERVAL_MS),
+  ),
 }, "must be an object");
 
 /** Applies `limits` to a stream of samples: an error once one limit was exceeded `forSamples` times in a row. */
 export class LimitWatch {
   #over = 0;
-  constructor(readonly limits: ResourceLimits) {}
+  readonly limits: ResourceLimits;
+  constructor(limits: ResourceLimits) {
+    this.limits = limits;
+  }
 
   check(sample: ProcessSample): ResourceLimitError | undefined {
     const { maxRssBytes, maxCpuPercent, forSamples = 1 } = this.limits;

@@ -18,7 +18,9 @@ export function ask<R>(target: AskTarget, host: Host, message: unknown, options:
   const { timeoutMs: wait = 5000, signal } = options;
   const timeoutMs = wait === "infinity" ? Infinity : wait;
   if (!(timeoutMs >= 0)) {
-    return Promise.reject(refusal("ask options", "timeoutMs", 'must be a non-negative number of ms or "infinity"', wait, RangeError));
+    return Promise.reject(
+      refusal("ask options", "timeoutMs", 'must be a non-negative number of ms or "infinity"', wait, RangeError),
+    );
   }
   const { promise, resolve, reject } = Promise.withResolvers<R>();
   if (!target.alive) {
@@ -45,15 +47,23 @@ export class Ask extends Context<unknown> {
   timer: TimerEntry | undefined;
   askerSignal: AbortSignal | undefined;
   onAbort: (() => void) | undefined;
+  readonly message: unknown;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: unknown) => void;
+  readonly timeoutMs: number;
   constructor(
     owner: ContextOwner,
     host: Host,
-    readonly message: unknown,
-    readonly resolve: (value: unknown) => void,
-    readonly reject: (error: unknown) => void,
-    readonly timeoutMs: number,
+    message: unknown,
+    resolve: (value: unknown) => void,
+    reject: (error: unknown) => void,
+    timeoutMs: number,
   ) {
     super(owner, host);
+    this.message = message;
+    this.resolve = resolve;
+    this.reject = reject;
+    this.timeoutMs = timeoutMs;
   }
 
   /** Answers this ask (a no-op once it is settled: timed out, aborted, answered). */

@@ -18,13 +18,6 @@ function isSignal(item: unknown): boolean {
   return item instanceof ExitSignal || item instanceof DownSignal;
 }
 
-/** An AbortController, aborted already when `reason` is known (the actor is stopping or gone). */
-function controller(reason: ExitReason | undefined): AbortController {
-  const made = new AbortController();
-  if (reason !== undefined) made.abort(reason);
-  return made;
-}
-
 function startFailure(reason: ExitReason): unknown {
   return typeof reason === "object" && "error" in reason ? reason.error : reason;
 }
@@ -61,7 +54,12 @@ export class ActorCell<M> extends Peer implements ActorRef<M>, Runnable, Context
   #ask: Ask | undefined; // the ask being handled (its own context)
   #exitReason: ExitReason | undefined;
 
-  constructor(host: Host, parent: ActorCell<unknown> | undefined, name: string | undefined, bounds: Required<MailboxOptions> | undefined) {
+  constructor(
+    host: Host,
+    parent: ActorCell<unknown> | undefined,
+    name: string | undefined,
+    bounds: Required<MailboxOptions> | undefined,
+  ) {
     super();
     this.#host = host;
     this.#bounds = bounds;
@@ -92,7 +90,12 @@ export class ActorCell<M> extends Peer implements ActorRef<M>, Runnable, Context
   }
 
   /** Sets what `instantiate` or spawn gave, schedules `init`; called once, by spawn. */
-  start(behavior: Behavior<unknown, M>, ref: ActorRef<unknown>, type: "worker" | "supervisor", facts?: () => ChildFacts): void {
+  start(
+    behavior: Behavior<unknown, M>,
+    ref: ActorRef<unknown>,
+    type: HostedActor["type"],
+    facts?: () => ChildFacts,
+  ): void {
     this.behavior = behavior;
     this.ref = ref;
     this.type = type;
@@ -183,14 +186,17 @@ export class ActorCell<M> extends Peer implements ActorRef<M>, Runnable, Context
   }
 
   get abortSignal(): AbortSignal {
-    return (this.rel.abort ??= controller(this.#exitReason)).signal;
+    return this.rel.exitSignal(this.#exitReason);
   }
 
   get stoppingSignal(): AbortSignal {
-    return (this.rel.stopping ??= controller(this.#pendingStop ?? this.#exitReason)).signal;
+    return this.rel.stopSignal(this.#pendingStop ?? this.#exitReason);
   }
 
-  spawnLinked<N, R extends ActorRef<N>>(start: Behavior<unknown, N> | Startable<N, R>, options: SpawnOptions | undefined): R {
+  spawnLinked<N, R extends ActorRef<N>>(
+    start: Behavior<unknown, N> | Startable<N, R>,
+    options: SpawnOptions | undefined,
+  ): R {
     return this.#host.spawn(start, options, this as ActorCell<unknown>);
   }
 
@@ -244,7 +250,13 @@ export class ActorCell<M> extends Peer implements ActorRef<M>, Runnable, Context
   }
 
   /** Parks on a thenable a callback returned (one message at a time); its outcome counts if still in `phase`. */
-  #park(value: unknown, then: Then, phase: number, settled: (value: unknown) => void, failed: (error: unknown) => void): void {
+  #park(
+    value: unknown,
+    then: Then,
+    phase: number,
+    settled: (value: unknown) => void,
+    failed: (error: unknown) => void,
+  ): void {
     this.#parked = true;
     const resume = (next: (v: unknown) => void) => (v: unknown) => {
       if (this.#phase !== phase) return;
@@ -361,11 +373,9 @@ export class ActorCell<M> extends Peer implements ActorRef<M>, Runnable, Context
     this.#parked = false;
     this.#exitReason = reason;
     const relations = this.relations;
-    relations?.abort?.abort(reason);
-    relations?.stopping?.abort(reason);
     const stopped = (message: unknown) => new ActorStoppedError(this.id, message, reason);
+    relations?.ending(reason, stopped);
     this.#ask?.fail(stopped(this.#ask.message));
-    if (relations?.pendingAsks !== undefined) for (const ask of relations.pendingAsks) ask.fail(stopped(ask.message));
     for (const item of this.#mailbox?.drain() ?? []) {
       if (item instanceof Ask) item.fail(stopped(item.message));
       else if (!isSignal(item)) this.#host.deadLetter(this.id, item, "not_alive");

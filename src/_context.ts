@@ -11,7 +11,10 @@ export interface ContextOwner extends Control {
   readonly parent: Control | undefined;
   readonly abortSignal: AbortSignal;
   readonly stoppingSignal: AbortSignal;
-  spawnLinked<N, R extends ActorRef<N>>(start: Behavior<unknown, N> | Startable<N, R>, options: SpawnOptions | undefined): R;
+  spawnLinked<N, R extends ActorRef<N>>(
+    start: Behavior<unknown, N> | Startable<N, R>,
+    options: SpawnOptions | undefined,
+  ): R;
   link(other: Control): void;
   unlink(other: Control): void;
   monitor(target: Control): symbol;
@@ -29,7 +32,12 @@ export interface ContextOwner extends Control {
  * state but its actor: one per actor, created on first use.
  */
 export class Context<M> implements ActorContext<M> {
-  constructor(readonly owner: ContextOwner, readonly host: Host) {}
+  readonly owner: ContextOwner;
+  readonly host: Host;
+  constructor(owner: ContextOwner, host: Host) {
+    this.owner = owner;
+    this.host = host;
+  }
   get self(): ActorRef<M> {
     return this.owner.ref as ActorRef<M>;
   }
@@ -60,7 +68,10 @@ export class Context<M> implements ActorContext<M> {
   reply(_value: unknown): void {
     throw new TypeError("Cannot reply: the message being handled was sent with send(), not ask()");
   }
-  spawn<N, R extends ActorRef<N> = ActorRef<N>>(start: Behavior<unknown, N> | Startable<N, R>, options?: SpawnOptions): R {
+  spawn<N, R extends ActorRef<N> = ActorRef<N>>(
+    start: Behavior<unknown, N> | Startable<N, R>,
+    options?: SpawnOptions,
+  ): R {
     return this.owner.spawnLinked(start, options);
   }
   link(ref: ActorRef<unknown>): void {

@@ -31,5 +31,9 @@ export interface Host {
   deadLetter(actor: string, message: unknown, reason: DeadLetterReason): void;
   extension<T extends AsyncDisposable>(key: object, create: () => T): T;
   /** Spawns an actor, linked to `parent` when given (see `spawnActor`). */
-  spawn<M, R extends ActorRef<M>>(start: Behavior<unknown, M> | Startable<M, R>, options: SpawnOptions | undefined, parent?: HostedActor): R;
+  spawn<M, R extends ActorRef<M>>(
+    start: Behavior<unknown, M> | Startable<M, R>,
+    options: SpawnOptions | undefined,
+    parent?: HostedActor,
+  ): R;
 }

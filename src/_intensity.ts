@@ -8,7 +8,12 @@ import { Mailbox } from "./mailbox.ts";
  */
 export class RestartIntensity {
   #times = new Mailbox<number>();
-  constructor(readonly intensity: number, readonly period: number) {}
+  readonly intensity: number;
+  readonly period: number;
+  constructor(intensity: number, period: number) {
+    this.intensity = intensity;
+    this.period = period;
+  }
 
   /** Records a restart at `now` (ms); false when it is one more than `intensity` within `period`. */
   add(now: number): boolean {

@@ -10,12 +10,22 @@ export class LivenessTick {
   checking = false;
   /** The child's `unhealthy` fact at the previous tick. */
   unhealthy: string | undefined;
-  constructor(readonly spec: ResolvedChildSpec, readonly ref: ActorRef<unknown>) {}
+  readonly spec: ResolvedChildSpec;
+  readonly ref: ActorRef<unknown>;
+  constructor(spec: ResolvedChildSpec, ref: ActorRef<unknown>) {
+    this.spec = spec;
+    this.ref = ref;
+  }
 }
 
 /** The outcome of one check (`error` undefined: it passed). */
 export class LivenessResult {
-  constructor(readonly tick: LivenessTick, readonly error: unknown) {}
+  readonly tick: LivenessTick;
+  readonly error: unknown;
+  constructor(tick: LivenessTick, error: unknown) {
+    this.tick = tick;
+    this.error = error;
+  }
 }
 
 /**
@@ -40,7 +50,9 @@ export function checkLiveness(ctx: ActorContext<unknown>, tick: LivenessTick): v
   const unhealthy = controlOf(tick.ref).facts()?.unhealthy;
   const stuck = unhealthy !== undefined && tick.unhealthy !== undefined;
   tick.unhealthy = unhealthy;
-  if (stuck) return void ctx.self.send(new LivenessResult(tick, new Error(`${unhealthy} for a whole liveness interval`)));
+  if (stuck) {
+    return void ctx.self.send(new LivenessResult(tick, new Error(`${unhealthy} for a whole liveness interval`)));
+  }
   if (tick.checking) return;
   tick.checking = true;
   const { check, timeoutMs = 1000 } = tick.spec.liveness!;

@@ -5,6 +5,13 @@ import type { ExitReason } from "./exit_reason.ts";
 import { DownSignal } from "./signals.ts";
 import type { TimerEntry, Timers } from "./_timers.ts";
 
+/** An AbortController, aborted already when `reason` is known (the actor is stopping or gone). */
+function controller(reason: ExitReason | undefined): AbortController {
+  const made = new AbortController();
+  if (reason !== undefined) made.abort(reason);
+  return made;
+}
+
 /**
  * What one actor has beyond its mailbox and state, allocated on first use so an idle
  * actor stays small: its links, the monitors on it and by it, its timers, the asks it
@@ -27,6 +34,23 @@ export class Relations {
   /** The Startable's `whichChildren()` facts hook. */
   facts: (() => ChildFacts) | undefined;
 
+  /** Aborts when the actor exits (already, if `reason` is known). */
+  exitSignal(reason: ExitReason | undefined): AbortSignal {
+    return (this.abort ??= controller(reason)).signal;
+  }
+
+  /** Aborts when a stop of the actor is requested (already, if `reason` is known). */
+  stopSignal(reason: ExitReason | undefined): AbortSignal {
+    return (this.stopping ??= controller(reason)).signal;
+  }
+
+  /** The actor is exiting: its signals abort, the asks waiting for a late reply fail with `stopped`. */
+  ending(reason: ExitReason, stopped: (message: unknown) => Error): void {
+    this.abort?.abort(reason);
+    this.stopping?.abort(reason);
+    if (this.pendingAsks !== undefined) { for (const ask of this.pendingAsks) ask.fail(stopped(ask.message)); }
+  }
+
   /** Resolves once the actor's `init` returned; rejects with its failure. */
   whenStarted(): Promise<"started" | "ignored"> {
     const { promise, resolve, reject } = Promise.withResolvers<"started" | "ignored">();
@@ -38,7 +62,7 @@ export class Relations {
   started(outcome: "started" | "ignored" | { failed: unknown }): void {
     const waiters = this.onStart;
     this.onStart = undefined;
-    if (waiters !== undefined) for (const fn of waiters) fn(outcome);
+    if (waiters !== undefined) { for (const fn of waiters) fn(outcome); }
   }
 
   /** `self` links to `other`; one that is already dead sends `self` an exit signal `"noproc"` (OTP's `link/1`). */
@@ -96,8 +120,12 @@ export class Relations {
    * (OTP's exit signals, then `DOWN` messages), then whoever waits for the exit.
    */
   exited(self: Control, reason: ExitReason): void {
-    if (this.timers !== undefined) for (const timer of this.timers) timer.cancel();
-    if (this.monitoring !== undefined) for (const [monitor, target] of this.monitoring) target.removeMonitor(monitor);
+    if (this.timers !== undefined) { for (const timer of this.timers) timer.cancel(); }
+    if (this.monitoring !== undefined) {
+      for (const [monitor, target] of this.monitoring) {
+        target.removeMonitor(monitor);
+      }
+    }
     if (this.links !== undefined) {
       for (const linked of this.links) {
         linked.removeLink(self);
@@ -107,6 +135,6 @@ export class Relations {
     if (this.watchers !== undefined) {
       for (const [monitor, watcher] of this.watchers) watcher.deliverSignal(new DownSignal(monitor, self.ref, reason));
     }
-    if (this.onExit !== undefined) for (const fn of this.onExit) fn(reason);
+    if (this.onExit !== undefined) { for (const fn of this.onExit) fn(reason); }
   }
 }

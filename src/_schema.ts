@@ -40,10 +40,14 @@ const isUnknownField = (issue: v.BaseIssue<unknown>): boolean => issue.expected 
  */
 function relevant(issue: v.BaseIssue<unknown>): v.BaseIssue<unknown> {
   if (issue.type !== "union" || issue.issues === undefined) return issue;
-  const meant = issue.issues.find(isUnknownField) ?? issue.issues.find((sub) => sub.input !== undefined && sub.path !== undefined);
+  const meant = issue.issues.find(isUnknownField) ??
+    issue.issues.find((sub) => sub.input !== undefined && sub.path !== undefined);
   if (meant === undefined) return issue;
   // A branch's issue has its path within the union's input: prefix the union's own.
-  return relevant({ ...meant, path: [...(issue.path ?? []), ...meant.path!] as [v.IssuePathItem, ...v.IssuePathItem[]] });
+  return relevant({
+    ...meant,
+    path: [...(issue.path ?? []), ...meant.path!] as [v.IssuePathItem, ...v.IssuePathItem[]],
+  });
 }
 
 const isMissingField = (issue: v.BaseIssue<unknown>): boolean =>
@@ -111,7 +115,11 @@ export function fieldRule<T>(field: string, rule: string, ok: (object: T) => boo
     if (!dataset.typed || ok(dataset.value)) return;
     const object = dataset.value as Record<string, unknown>;
     const input = object[field];
-    addIssue({ message: rule, input, path: [{ type: "object", origin: "value", input: object, key: field, value: input }] });
+    addIssue({
+      message: rule,
+      input,
+      path: [{ type: "object", origin: "value", input: object, key: field, value: input }],
+    });
   });
 }
 

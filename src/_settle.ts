@@ -16,7 +16,12 @@ export function thenOf(value: unknown): Then | undefined {
  * Waits for a thenable a user callback returned and hands its outcome to `settled` or
  * `failed`, once: a `then` that throws, or that calls back twice, cannot break the caller.
  */
-export function awaitThen(value: unknown, then: Then, settled: (value: unknown) => void, failed: (error: unknown) => void): void {
+export function awaitThen(
+  value: unknown,
+  then: Then,
+  settled: (value: unknown) => void,
+  failed: (error: unknown) => void,
+): void {
   let done = false;
   const once = (next: (v: unknown) => void) => (v: unknown) => {
     if (done) return;

@@ -21,8 +21,9 @@ export function spawnActor<M, R extends ActorRef<M>>(
   const cell = new ActorCell<M>(host, parent, options?.name, bounds);
   let instance: Instance<M, ActorRef<M>>;
   if (start !== null && typeof start === "object" && "instantiate" in start) instance = start.instantiate(cell);
-  else if (typeof (start as { receive?: unknown } | null)?.receive === "function") instance = { behavior: start as Behavior<unknown, M>, ref: cell };
-  else throw refusal("behaviour", "receive", "must be a function", (start as { receive?: unknown } | null)?.receive);
+  else if (typeof (start as { receive?: unknown } | null)?.receive === "function") {
+    instance = { behavior: start as Behavior<unknown, M>, ref: cell };
+  } else throw refusal("behaviour", "receive", "must be a function", (start as { receive?: unknown } | null)?.receive);
   const ref = instance.ref as ActorRef<unknown>;
   if (cell.name !== undefined) host.register(cell.name, ref);
   cell.start(instance.behavior, ref, "instantiate" in start ? start.type : "worker", instance.facts);

@@ -1,40 +1,36 @@
-import type { ActorContext, ActorRef, Behavior } from "./actor.ts";
+import type { ActorContext, Behavior } from "./actor.ts";
 import { nextBackoff } from "./backoff.ts";
 import { Ask } from "./_ask.ts";
 import { childSpecSchema, type ResolvedChildSpec } from "./child_spec.ts";
-import { controlOf } from "./_control.ts";
 import { ChildStartError, HealthCheckError } from "./errors.ts";
 import { type ExitReason, isNormalExit } from "./exit_reason.ts";
 import { RestartIntensity } from "./_intensity.ts";
 import { parseSpec, show } from "./_schema.ts";
-import { checkLiveness, countLiveness, LivenessResult, LivenessTick, watchLiveness } from "./_liveness_watch.ts";
+import { type Child, ChildLifecycle, newChild } from "./_children.ts";
+import { controlOf } from "./_control.ts";
+import { checkLiveness, countLiveness, LivenessResult, LivenessTick } from "./_liveness_watch.ts";
 import { ExitSignal } from "./signals.ts";
 import { stopChild } from "./_stop_child.ts";
 import { restartGroup } from "./_strategy.ts";
 import type { ChildCounts, ChildInfo, SupervisorMessage, SupervisorReply } from "./supervisor_ref.ts";
 import type { ResolvedSupervisorSpec } from "./supervisor_spec.ts";
 
-interface Child {
-  spec: ResolvedChildSpec;
-  /** simple_one_for_one: the extra arguments it was started with (kept for restarts). */
-  args: unknown[];
-  ref: ActorRef<unknown> | undefined;
-  status: ChildInfo["status"];
-  restarts: number;
-  /** Clock time of its latest start, ms. */
-  startedAt: number;
-  /** The latest backoff delay, ms (undefined: the next one is `initialMs`). */
-  lastDelayMs: number | undefined;
-}
-
 /** A restart of a group failed part-way: try again from the child that crashed. */
 class RetryRestart {
-  constructor(readonly child: Child) {}
+  readonly child: Child;
+  constructor(child: Child) {
+    this.child = child;
+  }
 }
 
 /** A backoff delay has passed: start the group that was stopped for a restart. */
 class DelayedStart {
-  constructor(readonly children: Child[], readonly failed: Child) {}
+  readonly children: Child[];
+  readonly failed: Child;
+  constructor(children: Child[], failed: Child) {
+    this.children = children;
+    this.failed = failed;
+  }
 }
 
 const REQUESTS = new Set([
@@ -52,10 +48,6 @@ function isRequest(message: unknown): message is SupervisorMessage {
   return message !== null && typeof message === "object" && REQUESTS.has((message as { type?: string }).type!);
 }
 
-function newChild(spec: ResolvedChildSpec, args: unknown[]): Child {
-  return { spec, args, ref: undefined, status: "undefined", restarts: 0, startedAt: 0, lastDelayMs: undefined };
-}
-
 /**
  * One incarnation of a supervisor: OTP's `supervisor` behaviour. Children start in
  * list order, each after the previous one's `init` (and readiness) completed, and stop
@@ -66,6 +58,7 @@ export class Supervisor implements Behavior<Supervisor, unknown> {
   readonly #simple: boolean;
   readonly #intensity: RestartIntensity;
   #ctx!: ActorContext<unknown>;
+  #lifecycle!: ChildLifecycle;
   #children: Child[] = [];
 
   constructor(spec: ResolvedSupervisorSpec) {
@@ -76,13 +69,14 @@ export class Supervisor implements Behavior<Supervisor, unknown> {
 
   async init(ctx: ActorContext<unknown>): Promise<Supervisor> {
     this.#ctx = ctx;
+    this.#lifecycle = new ChildLifecycle(ctx, this.#simple);
     ctx.trapExits = true;
     for (const spec of this.#simple ? [] : this.#spec.children) {
       const child = newChild(spec, []);
       try {
-        await this.#spawnChild(child);
+        await this.#lifecycle.start(child);
       } catch (error) {
-        await this.#terminateAll(this.#children);
+        await this.#lifecycle.stopAll(this.#children);
         throw new ChildStartError(spec.id, error);
       }
       this.#keep(child);
@@ -123,71 +117,13 @@ export class Supervisor implements Behavior<Supervisor, unknown> {
    */
   #unexpected(message: unknown, ctx: ActorContext<unknown>): void {
     this.#ctx.events.publish({ type: "dead_letter", actor: this.#ctx.self.id, message, reason: "unexpected_message" });
-    if (ctx instanceof Ask) ctx.fail(new TypeError(`Supervisor ${this.#ctx.self.id} does not understand ${show(message)}`));
+    if (ctx instanceof Ask) {
+      ctx.fail(new TypeError(`Supervisor ${this.#ctx.self.id} does not understand ${show(message)}`));
+    }
   }
 
   async terminate(): Promise<void> {
-    await this.#terminateAll(this.#children.filter((c) => c.ref !== undefined));
-  }
-
-  #publishChild(type: "child_started" | "child_restarted" | "child_exited", child: Child, ref: ActorRef<unknown>, reason?: ExitReason): void {
-    if (!this.#ctx.events.observed) return; // nobody listens: build nothing (restarts are a hot path)
-    const base = { supervisor: this.#ctx.self.id, childId: child.spec.id, actor: ref.id };
-    const facts = controlOf(ref).facts();
-    const events = this.#ctx.events;
-    if (type === "child_started") events.publish({ type, ...base, childType: child.spec.type, ...facts });
-    else if (type === "child_restarted") events.publish({ type, ...base, restarts: child.restarts, ...facts });
-    else events.publish({ type, ...base, reason: reason!, pid: facts?.pid });
-  }
-
-  /** Starts `child`; publishes child_started unless it is a restart (which publishes child_restarted). */
-  async #spawnChild(child: Child, restarting = false): Promise<void> {
-    const { start, mailbox, name } = child.spec;
-    let ref: ActorRef<unknown>;
-    try {
-      ref = this.#ctx.spawn(typeof start === "function" ? start(...child.args) : start, { mailbox, name });
-    } catch (error) { // the factory threw, or spawn refused its result
-      throw this.#startFailed(child, error, "");
-    }
-    child.ref = ref;
-    child.status = "running";
-    child.startedAt = this.#ctx.clock.now();
-    let outcome: "started" | "ignored";
-    try {
-      outcome = await this.#started(ref, child.spec);
-    } catch (error) {
-      throw this.#startFailed(child, error, ref.id);
-    }
-    if (outcome === "ignored") { // OTP's ignore: the spec stays, with no actor behind it
-      child.ref = undefined;
-      child.status = "undefined";
-      return;
-    }
-    watchLiveness(this.#ctx, child.spec, ref);
-    if (!restarting) this.#publishChild("child_started", child, ref);
-  }
-
-  /**
-   * Waits for the start of `ref` (its `init`, an OS process's readiness). A stop of the
-   * supervisor meanwhile does not wait for it: the starting child is stopped at once,
-   * as its `shutdown` says.
-   */
-  #started(ref: ActorRef<unknown>, spec: ResolvedChildSpec): Promise<"started" | "ignored"> {
-    const started = controlOf(ref).whenStarted();
-    const stopping = this.#ctx.stopping;
-    const stop = () => void stopChild(ref, spec.shutdown);
-    if (stopping.aborted) return stop(), started;
-    stopping.addEventListener("abort", stop, { once: true });
-    return started.finally(() => stopping.removeEventListener("abort", stop));
-  }
-
-  /** Records a failed start (the child is down, an event says why, unless a stop caused it); returns the error to throw. */
-  #startFailed(child: Child, error: unknown, actor: string): unknown {
-    child.ref = undefined;
-    child.status = "undefined";
-    if (this.#ctx.stopping.aborted) return error;
-    this.#ctx.events.publish({ type: "child_start_failed", supervisor: this.#ctx.self.id, childId: child.spec.id, actor, error });
-    return error;
+    await this.#lifecycle.stopAll(this.#children.filter((c) => c.ref !== undefined));
   }
 
   #onLivenessResult(result: LivenessResult): void {
@@ -204,26 +140,11 @@ export class Supervisor implements Behavior<Supervisor, unknown> {
       failures: tick.failures,
       error,
     });
-    if (failed) void stopChild(tick.ref, child.spec.shutdown, { error: new HealthCheckError(child.spec.id, tick.failures, error) });
-  }
-
-  async #terminate(child: Child): Promise<void> {
-    const ref = child.ref;
-    if (ref === undefined) return;
-    const pid = controlOf(ref).facts()?.pid; // read before the exit, while the process is known
-    this.#ctx.unlink(ref);
-    await stopChild(ref, child.spec.shutdown);
-    child.ref = undefined;
-    child.status = "undefined";
-    if (!this.#ctx.events.observed) return;
-    const reason = controlOf(ref).exitReason ?? "shutdown";
-    this.#ctx.events.publish({ type: "child_exited", supervisor: this.#ctx.self.id, childId: child.spec.id, actor: ref.id, reason, pid });
-  }
-
-  /** Stops `children` in reverse start order; simple_one_for_one children concurrently (OTP). */
-  async #terminateAll(children: Child[]): Promise<void> {
-    if (this.#simple) await Promise.all(children.map((c) => this.#terminate(c)));
-    else for (const child of [...children].reverse()) await this.#terminate(child);
+    if (failed) {
+      void stopChild(tick.ref, child.spec.shutdown, {
+        error: new HealthCheckError(child.spec.id, tick.failures, error),
+      });
+    }
   }
 
   #shutdownFor(reason: "reached_max_restart_intensity" | "auto_shutdown"): void {
@@ -234,7 +155,7 @@ export class Supervisor implements Behavior<Supervisor, unknown> {
   /** Restarts `failed` and whatever its strategy takes with it; retries via a message on failure. */
   async #restart(failed: Child, delayMs = 0): Promise<void> {
     const group = restartGroup(this.#spec.strategy, this.#children, failed);
-    await this.#terminateAll(group.filter((c) => c !== failed));
+    await this.#lifecycle.stopAll(group.filter((c) => c !== failed));
     // Temporary bystanders are not restarted (OTP): they are forgotten.
     const toStart = group.filter((c) => c === failed || c.spec.restart !== "temporary");
     this.#children = this.#children.filter((c) => toStart.includes(c) || !group.includes(c));
@@ -253,9 +174,9 @@ export class Supervisor implements Behavior<Supervisor, unknown> {
   async #startGroup(toStart: Child[], failed: Child): Promise<void> {
     for (const child of toStart) {
       try {
-        await this.#spawnChild(child, true);
+        await this.#lifecycle.start(child, true);
       } catch {
-        await this.#terminateAll(toStart.filter((c) => c.ref !== undefined));
+        await this.#lifecycle.stopAll(toStart.filter((c) => c.ref !== undefined));
         for (const c of toStart) c.status = "restarting";
         this.#ctx.self.send(new RetryRestart(failed));
         return;
@@ -265,12 +186,12 @@ export class Supervisor implements Behavior<Supervisor, unknown> {
         continue;
       }
       child.restarts++;
-      this.#publishChild("child_restarted", child, child.ref);
+      this.#lifecycle.publish("child_restarted", child, child.ref);
     }
   }
 
-  async #onChildExit(child: Child, reason: ExitReason): Promise<void> {
-    this.#publishChild("child_exited", child, child.ref!, reason);
+  #onChildExit(child: Child, reason: ExitReason): Promise<void> | void {
+    this.#lifecycle.publish("child_exited", child, child.ref!, reason);
     child.ref = undefined;
     child.status = "undefined";
     const { restart: policy, significant } = child.spec;
@@ -298,7 +219,7 @@ export class Supervisor implements Behavior<Supervisor, unknown> {
   /** Starts `child` and adds it to the supervisor (start_child); a failed start adds nothing. */
   async #addChild(child: Child): Promise<SupervisorReply<unknown>> {
     try {
-      await this.#spawnChild(child);
+      await this.#lifecycle.start(child);
     } catch (error) {
       return { error: { failed: error } };
     }
@@ -333,15 +254,32 @@ export class Supervisor implements Behavior<Supervisor, unknown> {
         const count = (type: string): number => this.#children.filter((c) => c.spec.type === type).length;
         const active = this.#children.filter((c) => c.ref?.alive).length;
         // A simple_one_for_one supervisor has one spec, the template (OTP).
-        const counts: ChildCounts = { specs: simple ? 1 : this.#children.length, active, supervisors: count("supervisor"), workers: count("worker") };
+        const counts: ChildCounts = {
+          specs: simple ? 1 : this.#children.length,
+          active,
+          supervisors: count("supervisor"),
+          workers: count("worker"),
+        };
         return { ok: counts };
       }
       case "start_dynamic_child": {
-        if (!simple) return { error: { failed: new TypeError("startChild(extraArgs) is for simple_one_for_one supervisors: pass a child spec") } };
+        if (!simple) {
+          return {
+            error: {
+              failed: new TypeError("startChild(extraArgs) is for simple_one_for_one supervisors: pass a child spec"),
+            },
+          };
+        }
         return this.#addChild(newChild(this.#spec.children[0], request.args));
       }
       case "start_child": {
-        if (simple) return { error: { failed: new TypeError("A simple_one_for_one supervisor takes startChild(extraArgs), not a child spec") } };
+        if (simple) {
+          return {
+            error: {
+              failed: new TypeError("A simple_one_for_one supervisor takes startChild(extraArgs), not a child spec"),
+            },
+          };
+        }
         let spec: ResolvedChildSpec;
         try {
           spec = parseSpec(childSpecSchema(), request.spec, "child spec", "spec");
@@ -354,9 +292,13 @@ export class Supervisor implements Behavior<Supervisor, unknown> {
         return this.#addChild(newChild(spec, []));
       }
       case "terminate_child": {
-        const child = request.byRef ? this.#children.find((c) => c.ref?.id === request.id) : simple ? undefined : this.#find(request.id);
+        const child = request.byRef
+          ? this.#children.find((c) => c.ref?.id === request.id)
+          : simple
+          ? undefined
+          : this.#find(request.id);
         if (!child) return { error: "not_found" };
-        await this.#terminate(child);
+        await this.#lifecycle.stop(child);
         child.status = "undefined"; // a child caught restarting stays down: its pending retry is dropped
         if (child.spec.restart === "temporary" || simple) this.#children = this.#children.filter((c) => c !== child);
         return { ok: undefined };
@@ -377,7 +319,7 @@ export class Supervisor implements Behavior<Supervisor, unknown> {
           return { ok: undefined };
         }
         try {
-          await this.#spawnChild(child);
+          await this.#lifecycle.start(child);
         } catch (error) {
           return { error: { failed: error } };
         }

@@ -12,13 +12,21 @@ export type TimerTask = (() => void) | { onTimer(): void };
 class Bucket {
   prev: Bucket | Entry = this;
   next: Bucket | Entry = this;
-  constructor(readonly deadline: number) {}
+  readonly deadline: number;
+  constructor(deadline: number) {
+    this.deadline = deadline;
+  }
 }
 
 class Entry implements TimerEntry {
   prev: Bucket | Entry | undefined;
   next: Bucket | Entry | undefined;
-  constructor(readonly timers: Timers, readonly task: TimerTask) {}
+  readonly timers: Timers;
+  readonly task: TimerTask;
+  constructor(timers: Timers, task: TimerTask) {
+    this.timers = timers;
+    this.task = task;
+  }
   cancel(): void {
     if (this.prev === undefined) return;
     this.prev.next = this.next!;

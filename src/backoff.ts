@@ -39,7 +39,9 @@ export const backoffSchema: Schema<Backoff> = v.pipe(
     initialMs: durationMs(RULE_MS),
     maxMs: durationMs(RULE_MS),
     factor: v.optional(numberAtLeast(1, "must be a number of at least 1")),
-    jitter: v.optional(v.pipe(numberAtLeast(0, "must be a fraction from 0 to 1"), v.maxValue(1, "must be a fraction from 0 to 1"))),
+    jitter: v.optional(
+      v.pipe(numberAtLeast(0, "must be a fraction from 0 to 1"), v.maxValue(1, "must be a fraction from 0 to 1")),
+    ),
     resetAfterMs: v.optional(waitMs(RULE_MS)),
   }, "must be an object with initialMs and maxMs")),
   fieldRule<Backoff>("maxMs", "must be a number of ms, at least initialMs", (b) => b.maxMs >= b.initialMs),
@@ -64,7 +66,9 @@ export function nextBackoff(
   random: () => number = Math.random,
 ): { delayMs: number; baseMs: number } {
   const { initialMs, maxMs, factor = 2, jitter = 0, resetAfterMs = maxMs } = backoff;
-  const base = previousMs === undefined || upMs >= (resetAfterMs === "infinity" ? Infinity : resetAfterMs) ? initialMs : Math.min(previousMs * factor, maxMs);
+  const base = previousMs === undefined || upMs >= (resetAfterMs === "infinity" ? Infinity : resetAfterMs)
+    ? initialMs
+    : Math.min(previousMs * factor, maxMs);
   const delayMs = jitter === 0 ? base : Math.max(0, base * (1 + jitter * (random() * 2 - 1)));
   return { delayMs, baseMs: base };
 }

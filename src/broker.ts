@@ -25,6 +25,7 @@ export class Broker {
   #topics = new Map<string, Set<Control>>();
   #topicsOf = new Map<Control, Set<string>>();
 
+  /** A broker publishing on `system`'s actors (dead letters go to its events). */
   constructor(system: ActorSystem) {
     this.#system = system;
   }

@@ -42,7 +42,7 @@ export interface ChildSpec {
   restart?: Restart;
   /** Ms to wait after `"shutdown"` before killing, `"brutal_kill"`, or `"infinity"`. @default 5000, "infinity" for supervisors */
   shutdown?: Shutdown;
-  /** @default the Startable's type, else "worker" */
+  /** Worker or supervisor. @default the Startable's type, else "worker" @default the Startable's type, else "worker" */
   type?: ChildType;
   /** Its own exit may trigger the supervisor's `autoShutdown`; only for transient and temporary children. @default false */
   significant?: boolean;
@@ -83,7 +83,10 @@ function entries(template: boolean): v.ObjectEntries {
   return {
     id: nonEmpty("must be a non-empty string"),
     start: template
-      ? v.custom<ChildStart>((s) => typeof s === "function" || isStartable(s), "must be a behaviour, a Startable or a factory of them")
+      ? v.custom<ChildStart>(
+        (s) => typeof s === "function" || isStartable(s),
+        "must be a behaviour, a Startable or a factory of them",
+      )
       : v.custom<ChildStart>(isStartable, "must be a behaviour (with receive) or a Startable"),
     restart: v.optional(restartSchema, "permanent"),
     shutdown: v.optional(shutdownSchema),

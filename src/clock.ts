@@ -4,7 +4,9 @@ import { refusal } from "./_schema.ts";
 
 /** A pending timer of a `Clock`: `unref()` lets the process exit while it is pending. */
 export interface TimerHandle {
+  /** Keeps the process alive while the timer is pending. */
   ref(): unknown;
+  /** Lets the process exit while the timer is pending. */
   unref(): unknown;
 }
 
@@ -14,8 +16,11 @@ export interface TimerHandle {
  * and monotonic. The default is the real clock; `ManualClock` is for tests.
  */
 export interface Clock {
+  /** The current time in ms, monotonic. */
   now(): number;
+  /** Calls `fn` once after `ms`. */
   setTimer(fn: () => void, ms: number): TimerHandle;
+  /** Cancels a timer `setTimer` returned. */
   clearTimer(handle: TimerHandle): void;
 }
 
@@ -30,7 +35,14 @@ export const realClock: Clock = {
 };
 
 class ManualTimer implements TimerHandle {
-  constructor(readonly at: number, readonly seq: number, readonly fn: () => void) {}
+  readonly at: number;
+  readonly seq: number;
+  readonly fn: () => void;
+  constructor(at: number, seq: number, fn: () => void) {
+    this.at = at;
+    this.seq = seq;
+    this.fn = fn;
+  }
   ref(): this {
     return this;
   }
@@ -60,21 +72,24 @@ export class ManualClock implements Clock {
   #seq = 0;
   #timers: ManualTimer[] = [];
 
-  /** @param startMs the initial reading of `now()`. @default 0 */
+  /** A clock at `startMs` (@default 0), the initial reading of `now()`. */
   constructor(startMs = 0) {
     this.#now = startMs;
   }
 
+  /** The virtual time, in ms. */
   now(): number {
     return this.#now;
   }
 
+  /** Calls `fn` when `advance` reaches `ms` from now. */
   setTimer(fn: () => void, ms: number): TimerHandle {
     const timer = new ManualTimer(this.#now + Math.max(0, ms), ++this.#seq, fn);
     this.#timers.push(timer);
     return timer;
   }
 
+  /** Cancels a timer `setTimer` returned. */
   clearTimer(handle: TimerHandle): void {
     this.#timers = this.#timers.filter((t) => t !== handle);
   }

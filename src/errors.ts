@@ -5,11 +5,13 @@ import { type ExitReason, formatExitReason } from "./exit_reason.ts";
  * Mirrors the `timeout` exit of OTP's `gen_server:call/3`.
  */
 export class AskTimeoutError extends Error {
+  /** The error's name, for matching without `instanceof`. */
   override name = "AskTimeoutError";
   /** The message that was asked. */
   readonly undelivered: unknown;
   /** The timeout that elapsed, in ms. */
   readonly timeoutMs: number;
+  /** Made by the runtime when an ask times out. */
   constructor(actorId: string, message: unknown, timeoutMs: number) {
     super(`Ask to actor ${actorId} timed out after ${timeoutMs} ms`);
     this.undelivered = message;
@@ -24,11 +26,13 @@ export class AskTimeoutError extends Error {
  * of OTP's `gen_server:call`.
  */
 export class ActorStoppedError extends Error {
+  /** The error's name, for matching without `instanceof`. */
   override name = "ActorStoppedError";
   /** The message that was not answered. */
   readonly undelivered: unknown;
   /** The actor's exit reason, `"noproc"` if it was already gone. */
   readonly reason: ExitReason;
+  /** Made by the runtime when an ask cannot be answered. */
   constructor(actorId: string, message: unknown, reason: ExitReason) {
     const why = reason === "noproc" ? "is not alive" : `exited (${formatExitReason(reason)})`;
     super(`Actor ${actorId} ${why} before replying`, {
@@ -44,11 +48,13 @@ export class ActorStoppedError extends Error {
  * and its overflow rule dropped the ask. Carries the dropped message.
  */
 export class MailboxFullError extends Error {
+  /** The error's name, for matching without `instanceof`. */
   override name = "MailboxFullError";
   /** The message that was dropped. */
   readonly undelivered: unknown;
   /** The mailbox's capacity, in messages. */
   readonly capacity: number;
+  /** Made by the runtime when a full mailbox drops an ask. */
   constructor(actorId: string, message: unknown, capacity: number) {
     super(`Mailbox of actor ${actorId} is full (capacity ${capacity}): message dropped`);
     this.undelivered = message;
@@ -62,9 +68,11 @@ export class MailboxFullError extends Error {
  * Mirrors OTP's `{shutdown, {failed_to_start_child, Id, Reason}}`.
  */
 export class ChildStartError extends Error {
+  /** The error's name, for matching without `instanceof`. */
   override name = "ChildStartError";
   /** The `id` of the child spec that failed to start. */
   readonly childId: string;
+  /** Made by a supervisor when a child fails to start. */
   constructor(childId: string, cause: unknown) {
     const detail = cause instanceof Error ? cause.message : String(cause);
     super(`Failed to start child '${childId}': ${detail}`, { cause });
@@ -89,9 +97,13 @@ export type SupervisorErrorReason =
  * significant child offered to a supervisor whose `autoShutdown` is `"never"`).
  */
 export class SupervisorError extends Error {
+  /** The error's name, for matching without `instanceof`. */
   override name = "SupervisorError";
+  /** OTP's error atom for the refusal. */
   readonly reason: SupervisorErrorReason;
+  /** The `id` of the child spec concerned. */
   readonly childId: string;
+  /** Made by `SupervisorRef` when a supervisor refuses a call. */
   constructor(reason: SupervisorErrorReason, childId: string) {
     super(`Supervisor refused child '${childId}': ${reason}`);
     this.reason = reason;
@@ -104,11 +116,13 @@ export class SupervisorError extends Error {
  * child's id, how many checks failed in a row, and the last failure as `cause`.
  */
 export class HealthCheckError extends Error {
+  /** The error's name, for matching without `instanceof`. */
   override name = "HealthCheckError";
   /** The `id` of the child spec. */
   readonly childId: string;
   /** Consecutive failed checks. */
   readonly failures: number;
+  /** Made by a supervisor when a child fails its liveness check. */
   constructor(childId: string, failures: number, cause: unknown) {
     super(`Child '${childId}' failed its liveness check ${failures} times in a row`, { cause });
     this.childId = childId;

@@ -36,10 +36,21 @@ export type SystemEvent =
     sample?: Readonly<Record<string, number>>;
   }
   | { type: "child_start_failed"; supervisor: string; childId: string; actor: string; error: unknown }
-  | { type: "health_check_failed"; supervisor: string; childId: string; actor: string; failures: number; error: unknown }
+  | {
+    type: "health_check_failed";
+    supervisor: string;
+    childId: string;
+    actor: string;
+    failures: number;
+    error: unknown;
+  }
   | { type: "log"; actor: string; pid: number; stream: "stdout" | "stderr"; line: string }
   | { type: "log_error"; actor: string; pid: number; file: string; error: unknown }
-  | { type: "supervisor_shutdown"; supervisor: string; reason: "reached_max_restart_intensity" | "auto_shutdown" | "shutdown" }
+  | {
+    type: "supervisor_shutdown";
+    supervisor: string;
+    reason: "reached_max_restart_intensity" | "auto_shutdown" | "shutdown";
+  }
   | { type: "dead_letter"; actor: string; message: unknown; reason: DeadLetterReason; topic?: string }
   | { type: "process_sample"; actor: string; pid: number; sample: Readonly<Record<string, number>> }
   | { type: "listener_failed"; error: unknown; event: string };
@@ -71,6 +82,7 @@ export class EventStream<E> implements AsyncIterable<E> {
   #failing: Listener<E> | undefined;
 
   /**
+   * A stream with no subscriber yet.
    * @param onListenerError reports a listener's throw (the system publishes a
    *   `listener_failed` event); without one, or when reporting throws too, it goes to `console.error`.
    */

@@ -14,8 +14,12 @@ import type { ExitReason } from "./exit_reason.ts";
  * ```
  */
 export class ForwardingRef<M> implements ActorRef<M> {
-  /** @param target the ref every call goes to */
-  constructor(readonly target: ActorRef<M>) {}
+  /** The ref every call goes to. */
+  readonly target: ActorRef<M>;
+  /** Forwards to `target`. @param target the ref every call goes to */
+  constructor(target: ActorRef<M>) {
+    this.target = target;
+  }
   /** The target's id. */
   get id(): string {
     return this.target.id;

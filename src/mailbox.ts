@@ -33,7 +33,7 @@ export class Mailbox<T> {
   #tailIndex = 0;
   #size = 0;
 
-  /** @param initialCapacity slots of the first segment. @default 4 */
+  /** An empty mailbox. @param initialCapacity slots of the first segment. @default 4 */
   constructor(initialCapacity = 4) {
     this.#head = this.#tail = new Segment(Math.max(1, Math.min(initialCapacity, MAX_SEGMENT)));
   }
@@ -130,8 +130,12 @@ const QUEUED: Offer<never> = { queued: true, dropped: undefined };
  */
 export class BoundedMailbox<T> extends Mailbox<T> {
   #signals = 0;
-  constructor(readonly options: Required<MailboxOptions>, readonly isSignal: (item: T) => boolean) {
+  readonly options: Required<MailboxOptions>;
+  readonly isSignal: (item: T) => boolean;
+  constructor(options: Required<MailboxOptions>, isSignal: (item: T) => boolean) {
     super();
+    this.options = options;
+    this.isSignal = isSignal;
   }
 
   /** Queues a signal: never dropped, not counted against the capacity. */

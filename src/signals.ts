@@ -17,11 +17,19 @@ import type { ExitReason } from "./exit_reason.ts";
 export class ExitSignal {
   /** Always `"exit"`. */
   readonly type = "exit";
+  /** The actor that exited. */
+  readonly from: ActorRef<unknown>;
+  /** Its exit reason. */
+  readonly reason: ExitReason;
   /**
+   * Made by the runtime for an actor that traps exits.
    * @param from the actor that exited
    * @param reason its exit reason
    */
-  constructor(readonly from: ActorRef<unknown>, readonly reason: ExitReason) {}
+  constructor(from: ActorRef<unknown>, reason: ExitReason) {
+    this.from = from;
+    this.reason = reason;
+  }
 }
 
 /**
@@ -38,14 +46,25 @@ export class ExitSignal {
 export class DownSignal {
   /** Always `"down"`. */
   readonly type = "down";
+  /** The key `ctx.monitor` returned. */
+  readonly monitor: symbol;
+  /** The actor that exited. */
+  readonly ref: ActorRef<unknown>;
+  /** Its exit reason (`"noproc"` if it was already dead when monitored). */
+  readonly reason: ExitReason;
   /**
+   * Made by the runtime when a monitored actor exits.
    * @param monitor the key `ctx.monitor` returned
    * @param ref the actor that exited
    * @param reason its exit reason
    */
   constructor(
-    readonly monitor: symbol,
-    readonly ref: ActorRef<unknown>,
-    readonly reason: ExitReason,
-  ) {}
+    monitor: symbol,
+    ref: ActorRef<unknown>,
+    reason: ExitReason,
+  ) {
+    this.monitor = monitor;
+    this.ref = ref;
+    this.reason = reason;
+  }
 }

@@ -79,7 +79,10 @@ export class SupervisorRef extends ForwardingRef<SupervisorMessage> {
   startChild(specOrExtraArgs: ChildSpec | unknown[]): Promise<ActorRef<any>> {
     if (Array.isArray(specOrExtraArgs)) return this.#call({ type: "start_dynamic_child", args: specOrExtraArgs });
     try {
-      return this.#call({ type: "start_child", spec: parseSpec(childSpecSchema(), specOrExtraArgs, "child spec", "spec") });
+      return this.#call({
+        type: "start_child",
+        spec: parseSpec(childSpecSchema(), specOrExtraArgs, "child spec", "spec"),
+      });
     } catch (error) {
       return Promise.reject(error);
     }

@@ -74,19 +74,44 @@ export function resolveSupervisorSpec(spec: SupervisorSpec): ResolvedSupervisorS
   const flags = parseSpec(flagsSchema, spec, "supervisor spec");
   const template = flags.strategy === "simple_one_for_one";
   if (template && flags.children.length !== 1) {
-    throw refusal("supervisor spec", "children", "must hold exactly one template child spec for simple_one_for_one", flags.children);
+    throw refusal(
+      "supervisor spec",
+      "children",
+      "must hold exactly one template child spec for simple_one_for_one",
+      flags.children,
+    );
   }
   if (template && flags.autoShutdown !== "never") {
-    throw refusal("supervisor spec", "autoShutdown", 'must be "never" for simple_one_for_one (OTP refuses the combination)', flags.autoShutdown);
+    throw refusal(
+      "supervisor spec",
+      "autoShutdown",
+      'must be "never" for simple_one_for_one (OTP refuses the combination)',
+      flags.autoShutdown,
+    );
   }
-  const children = flags.children.map((child, i) => parseSpec(childSpecSchema(template), child, "child spec", `children[${i}]`));
+  const children = flags.children.map((child, i) =>
+    parseSpec(childSpecSchema(template), child, "child spec", `children[${i}]`)
+  );
   const seen = new Set<string>();
   children.forEach((child, i) => {
-    if (seen.has(child.id)) throw refusal("child spec", `children[${i}].id`, "must be unique among the children", child.id);
+    if (seen.has(child.id)) {
+      throw refusal("child spec", `children[${i}].id`, "must be unique among the children", child.id);
+    }
     seen.add(child.id);
     if (child.significant && flags.autoShutdown === "never") {
-      throw refusal("child spec", `children[${i}].significant`, 'must be false when autoShutdown is "never" (OTP refuses the combination)', true);
+      throw refusal(
+        "child spec",
+        `children[${i}].significant`,
+        'must be false when autoShutdown is "never" (OTP refuses the combination)',
+        true,
+      );
     }
   });
-  return { strategy: flags.strategy, intensity: flags.intensity, period: flags.period, autoShutdown: flags.autoShutdown, children };
+  return {
+    strategy: flags.strategy,
+    intensity: flags.intensity,
+    period: flags.period,
+    autoShutdown: flags.autoShutdown,
+    children,
+  };
 }

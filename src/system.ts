@@ -47,10 +47,17 @@ export class ActorSystem implements AsyncDisposable {
   #shuttingDown: Promise<void> | undefined;
   #extensions: Map<object, AsyncDisposable> | undefined = new Map();
 
+  /** A system with no actor yet. @throws {RangeError} when an option is out of range */
   constructor(options: ActorSystemOptions = {}) {
     const { shutdownTimeoutMs = 5000, clock = realClock } = options;
     if (!(shutdownTimeoutMs >= 0)) {
-      throw refusal("actor system options", "shutdownTimeoutMs", "must be a non-negative number of ms", shutdownTimeoutMs, RangeError);
+      throw refusal(
+        "actor system options",
+        "shutdownTimeoutMs",
+        "must be a non-negative number of ms",
+        shutdownTimeoutMs,
+        RangeError,
+      );
     }
     this.#shutdownTimeoutMs = shutdownTimeoutMs;
     let ids = 0;
@@ -79,7 +86,8 @@ export class ActorSystem implements AsyncDisposable {
         if (actor.name !== undefined && names.get(actor.name) === actor.ref) names.delete(actor.name);
         if (events.observed) events.publish({ type: "actor_exited", actor: actor.id, name: actor.name, reason });
       },
-      spawn: (start, options, parent) => spawnActor(this.#host, start, options, parent as ActorCell<unknown> | undefined),
+      spawn: (start, options, parent) =>
+        spawnActor(this.#host, start, options, parent as ActorCell<unknown> | undefined),
       deadLetter(actor, message, reason) {
         events.publish({ type: "dead_letter", actor, message, reason });
       },

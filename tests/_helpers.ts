@@ -85,11 +85,17 @@ export function fixture(name: string): string {
   return fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 }
 
-/** argv that runs the TypeScript file `script` on the runtime running the tests (`denoFlags` for Deno only). */
+/**
+ * argv that runs the TypeScript file `script` on the runtime running the tests.
+ * `denoFlags` go to Deno; on Node, V8 flags among them (`--v8-flags=--expose-gc`) are
+ * passed as Node's own (`--expose-gc`), with the flags Node 22 needs for TypeScript.
+ */
 export function runScript(script: string, args: string[], denoFlags: string[] = []): string[] {
   const { name } = runtimeInfo();
   if (name === "deno") return [process.execPath, "run", "-A", ...denoFlags, script, ...args];
-  return [process.execPath, script, ...args];
+  if (name === "bun") return [process.execPath, script, ...args];
+  const v8 = denoFlags.filter((f) => f.startsWith("--v8-flags=")).map((f) => f.slice("--v8-flags=".length));
+  return [process.execPath, ...process.execArgv, ...v8, script, ...args];
 }
 
 /** Live pids whose command line contains `marker` (to find what a test started, and clean up). */
@@ -98,7 +104,8 @@ export function processesWith(marker: string): number[] {
     .filter((entry) => /^\d+$/.test(entry))
     .filter((pid) => {
       try {
-        return readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ").includes(marker) && isAlive(Number(pid));
+        return readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ").includes(marker) &&
+          isAlive(Number(pid));
       } catch {
         return false;
       }

@@ -6,8 +6,8 @@ import {
   ActorSystem,
   AskTimeoutError,
   type Behavior,
-  ExitSignal,
   type ExitReason,
+  ExitSignal,
   supervisor,
   type SystemEvent,
 } from "../mod.ts";
@@ -79,7 +79,10 @@ test("a trapping worker whose supervisor is killed does not outlive it", async (
   await using system = new ActorSystem();
   const sup = system.spawn(supervisor({
     strategy: "one_for_one",
-    children: [{ id: "w", start: { init: (ctx: ActorContext<unknown>) => void (ctx.trapExits = true), receive: (s: unknown) => s } }],
+    children: [{
+      id: "w",
+      start: { init: (ctx: ActorContext<unknown>) => void (ctx.trapExits = true), receive: (s: unknown) => s },
+    }],
   }));
   const [w] = await sup.whichChildren();
   const exited = nextEvent(system, "actor_exited", (e) => e.actor === w.ref!.id);
@@ -137,13 +140,17 @@ test("a reply belongs to its ask: a context kept from an earlier message answers
 
 test("a receive returning an object whose then getter throws crashes that actor only", async () => {
   await using system = new ActorSystem();
-  const broken = { get then(): never { throw new Error("then getter threw"); } };
+  const broken = {
+    get then(): never {
+      throw new Error("then getter threw");
+    },
+  };
   const exited = nextEvent(system, "actor_exited", (e) => e.actor === bad.id);
   const bad = system.spawn<"go">({ receive: () => broken as never });
   const good = system.spawn({ receive: (s: undefined, m: unknown, ctx) => (ctx.reply(m), s) });
   bad.send("go");
   const { reason } = await exited;
-  assert.equal(((reason as { error: Error }).error).message, "then getter threw");
+  assert.equal((reason as { error: Error }).error.message, "then getter threw");
   assert.equal(await good.ask("still scheduling"), "still scheduling");
 });
 
@@ -198,8 +205,13 @@ test("durations past 2^31-1 ms neither fire at once nor spin: ask, sendAfter, sh
 test("nonsense durations are refused with RangeError naming the field", async () => {
   await using system = new ActorSystem();
   const ref = system.spawn(idle);
-  await assert.rejects(ref.ask("x", { timeoutMs: -1 }), (e) => e instanceof RangeError && / at timeoutMs: /.test(e.message));
+  await assert.rejects(
+    ref.ask("x", { timeoutMs: -1 }),
+    (e) => e instanceof RangeError && / at timeoutMs: /.test(e.message),
+  );
   await assert.rejects(ref.ask("x", { timeoutMs: Number.NaN }), RangeError);
-  assert.throws(() => osProcess({ command: "sleep", limits: { sampleIntervalMs: 1e-9 } }), (e) =>
-    e instanceof RangeError && / at limits\.sampleIntervalMs: /.test(e.message));
+  assert.throws(
+    () => osProcess({ command: "sleep", limits: { sampleIntervalMs: 1e-9 } }),
+    (e) => e instanceof RangeError && / at limits\.sampleIntervalMs: /.test(e.message),
+  );
 });

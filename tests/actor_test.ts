@@ -5,9 +5,9 @@ import {
   ActorSystem,
   AskTimeoutError,
   type Behavior,
-  DownSignal,
-  ExitSignal,
+  type DownSignal,
   type ExitReason,
+  ExitSignal,
 } from "../mod.ts";
 import { nextEvent, record } from "./_helpers.ts";
 
@@ -81,7 +81,11 @@ test("a throwing handler crashes only its own actor; the others keep their state
 
 test("an ask whose handler throws rejects with ActorStoppedError carrying the cause", async () => {
   await using system = new ActorSystem();
-  const ref = system.spawn({ receive: () => { throw new Error("bad request"); } });
+  const ref = system.spawn({
+    receive: () => {
+      throw new Error("bad request");
+    },
+  });
   const error = await ref.ask("q").catch((e) => e);
   assert.ok(error instanceof ActorStoppedError);
   assert.equal((error.cause as Error).message, "bad request");
@@ -133,16 +137,24 @@ test("stop runs terminate with the reason, after the message in progress", async
 test("a failing init exits the actor with the error as its reason", async () => {
   await using system = new ActorSystem();
   const exited = nextEvent(system, "actor_exited");
-  system.spawn({ init: () => { throw new Error("no config"); }, receive: (s) => s });
+  system.spawn({
+    init: () => {
+      throw new Error("no config");
+    },
+    receive: (s) => s,
+  });
   const { reason } = await exited;
-  assert.equal(((reason as { error: Error }).error).message, "no config");
+  assert.equal((reason as { error: Error }).error.message, "no config");
 });
 
 test("names are registered, refused when taken, and released on exit", async () => {
   await using system = new ActorSystem();
   const ref = system.spawn(echo, { name: "echo" });
   assert.equal(system.whereis("echo"), ref);
-  assert.throws(() => system.spawn(echo, { name: "echo" }), /Invalid spawn options at name: is already registered \(got "echo"\)/);
+  assert.throws(
+    () => system.spawn(echo, { name: "echo" }),
+    /Invalid spawn options at name: is already registered \(got "echo"\)/,
+  );
   await ref.stop();
   assert.equal(system.whereis("echo"), undefined);
 });
@@ -151,7 +163,9 @@ test("an abnormal exit kills linked actors; a trapping one gets an ExitSignal in
   await using system = new ActorSystem();
   const trapped: ExitReason[] = [];
   const watcher = system.spawn<ExitSignal | "get">({
-    init: (ctx) => { ctx.trapExits = true; },
+    init: (ctx) => {
+      ctx.trapExits = true;
+    },
     receive(s, msg, ctx) {
       if (msg instanceof ExitSignal) trapped.push(msg.reason);
       else ctx.reply(trapped);
@@ -173,7 +187,7 @@ test("an abnormal exit kills linked actors; a trapping one gets an ExitSignal in
   assert.equal(bystander.alive, false);
   const reasons = await watcher.ask<ExitReason[]>("get");
   assert.equal(reasons.length, 1);
-  assert.equal(((reasons[0] as { error: Error }).error).message, "boom");
+  assert.equal((reasons[0] as { error: Error }).error.message, "boom");
 });
 
 test("a normal exit does not kill linked actors", async () => {

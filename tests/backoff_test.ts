@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { ActorSystem, type Backoff, type Behavior, ManualClock, type SupervisorRef, supervisor } from "../mod.ts";
+import { ActorSystem, type Backoff, type Behavior, ManualClock, supervisor, type SupervisorRef } from "../mod.ts";
 import { nextEvent } from "./_helpers.ts";
 
 const crashable: Behavior<undefined, "boom"> = {
@@ -84,8 +84,17 @@ test("the delay goes back to initialMs once the child stayed up resetAfterMs", a
 test("an invalid backoff is refused naming the field", () => {
   const spec = (backoff: unknown) => () =>
     supervisor({ strategy: "one_for_one", children: [{ id: "c", start: crashable, backoff: backoff as Backoff }] });
-  assert.throws(spec({ initialMs: 100, maxMs: 50 }), /Invalid child spec at children\[0\]\.backoff\.maxMs: must be a number of ms, at least initialMs \(got 50\)/);
+  assert.throws(
+    spec({ initialMs: 100, maxMs: 50 }),
+    /Invalid child spec at children\[0\]\.backoff\.maxMs: must be a number of ms, at least initialMs \(got 50\)/,
+  );
   assert.throws(spec({ maxMs: 50 }), / at children\[0\]\.backoff\.initialMs: is required/);
-  assert.throws(spec({ initialMs: 1, maxMs: 5, factor: 0.5 }), / at children\[0\]\.backoff\.factor: must be a number of at least 1/);
-  assert.throws(spec({ initialMs: 1, maxMs: 5, jitter: 2 }), / at children\[0\]\.backoff\.jitter: must be a fraction from 0 to 1/);
+  assert.throws(
+    spec({ initialMs: 1, maxMs: 5, factor: 0.5 }),
+    / at children\[0\]\.backoff\.factor: must be a number of at least 1/,
+  );
+  assert.throws(
+    spec({ initialMs: 1, maxMs: 5, jitter: 2 }),
+    / at children\[0\]\.backoff\.jitter: must be a fraction from 0 to 1/,
+  );
 });

@@ -36,7 +36,9 @@ test("a child's shutdown timeout runs on the manual clock", async () => {
   const clock = new ManualClock();
   await using system = new ActorSystem({ clock });
   const stubborn: Behavior<undefined, never> = { receive: (s) => s, terminate: () => new Promise(() => {}) };
-  const sup = system.spawn(supervisor({ strategy: "one_for_one", children: [{ id: "s", start: stubborn, shutdown: 10_000 }] }));
+  const sup = system.spawn(
+    supervisor({ strategy: "one_for_one", children: [{ id: "s", start: stubborn, shutdown: 10_000 }] }),
+  );
   await sup.whichChildren();
   const events = record(system);
   let done = false;
@@ -50,5 +52,8 @@ test("a child's shutdown timeout runs on the manual clock", async () => {
 });
 
 test("advance refuses a negative duration", async () => {
-  await assert.rejects(new ManualClock().advance(-1), /Invalid advance argument at ms: must be a non-negative number of ms \(got -1\)/);
+  await assert.rejects(
+    new ManualClock().advance(-1),
+    /Invalid advance argument at ms: must be a non-negative number of ms \(got -1\)/,
+  );
 });

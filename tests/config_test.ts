@@ -16,8 +16,14 @@ test("parseConfig names the JSON path of each kind of bad field", () => {
   assert.equal(bad({ children: [{ id: "x" }] }), "$.children[0].command");
   assert.equal(bad({ children: [{ id: "x", command: "a" }, { id: "x", command: "b" }] }), "$.children[1].id");
   assert.equal(bad({ strategy: "all_for_one", children: [] }), "$.strategy");
-  assert.equal(bad({ children: [{ id: "n", children: [{ id: "p", command: "a", readiness: { tcpPort: 70000 } }] }] }), "$.children[0].children[0].readiness.tcpPort");
-  assert.equal(bad({ children: [{ id: "p", command: "a", limits: { maxRssBytes: -1 } }] }), "$.children[0].limits.maxRssBytes");
+  assert.equal(
+    bad({ children: [{ id: "n", children: [{ id: "p", command: "a", readiness: { tcpPort: 70000 } }] }] }),
+    "$.children[0].children[0].readiness.tcpPort",
+  );
+  assert.equal(
+    bad({ children: [{ id: "p", command: "a", limits: { maxRssBytes: -1 } }] }),
+    "$.children[0].limits.maxRssBytes",
+  );
   assert.equal(bad({ children: [{ id: "p", command: "a", shutdown: "soon" }] }), "$.children[0].shutdown");
   assert.equal(bad({ intensity: 1.5, children: [] }), "$.intensity");
   const p = (fields: object) => ({ children: [{ id: "p", command: "a", ...fields }] });
@@ -31,7 +37,7 @@ test("parseConfig names the JSON path of each kind of bad field", () => {
   assert.equal(bad(p({ spawn: "fork" })), "$.children[0].spawn");
 });
 
-test("parseConfig accepts the OS layer's fields: probes, liveness, limits with hysteresis, logs, spawn", async () => {
+test("parseConfig accepts the OS layer's fields: probes, liveness, limits with hysteresis, logs, spawn", () => {
   const { root } = parseConfig({
     children: [{
       id: "web",
@@ -55,16 +61,31 @@ test("the embedded default config (examples/demo.json) is valid", async () => {
 test("config refusals are TypeError or RangeError in the one format, with the value", () => {
   assert.throws(
     () => parseConfig({ children: [{ id: "p", command: "a", shutdown: -5 }] }, "/tmp"),
-    (e) => e instanceof RangeError && e.message === 'Invalid config at $.children[0].shutdown: must be a non-negative number, "brutal_kill" or "infinity" (got -5)',
+    (e) =>
+      e instanceof RangeError &&
+      e.message ===
+        'Invalid config at $.children[0].shutdown: must be a non-negative number, "brutal_kill" or "infinity" (got -5)',
   );
   assert.throws(
     () => parseConfig({ children: [{ id: "p", command: "a", env: { A: 1 } }] }, "/tmp"),
     (e) => e instanceof TypeError && e.message === "Invalid config at $.children[0].env.A: must be a string (got 1)",
   );
-  assert.throws(() => parseConfig({ children: [{ id: "p", command: "a", stopSignal: "SIGNOPE" }] }, "/tmp"), / at \$\.children\[0\]\.stopSignal: must be a signal name/);
-  assert.throws(() => parseConfig({ children: [{ id: "p", command: "a", successExitCodes: [0, 300] }] }, "/tmp"), / at \$\.children\[0\]\.successExitCodes\[1\]: /);
-  assert.throws(() => parseConfig({ children: [{ id: "p", command: "a", readiness: { tcpPort: 80, host: "" } }] }, "/tmp"), / at \$\.children\[0\]\.readiness\.host: /);
-  assert.throws(() => parseConfig({ children: [{ id: "p", command: "a", readiness: { tcpPort: 80, timeoutMs: -1 } }] }, "/tmp"), / at \$\.children\[0\]\.readiness\.timeoutMs: /);
+  assert.throws(
+    () => parseConfig({ children: [{ id: "p", command: "a", stopSignal: "SIGNOPE" }] }, "/tmp"),
+    / at \$\.children\[0\]\.stopSignal: must be a signal name/,
+  );
+  assert.throws(
+    () => parseConfig({ children: [{ id: "p", command: "a", successExitCodes: [0, 300] }] }, "/tmp"),
+    / at \$\.children\[0\]\.successExitCodes\[1\]: /,
+  );
+  assert.throws(
+    () => parseConfig({ children: [{ id: "p", command: "a", readiness: { tcpPort: 80, host: "" } }] }, "/tmp"),
+    / at \$\.children\[0\]\.readiness\.host: /,
+  );
+  assert.throws(
+    () => parseConfig({ children: [{ id: "p", command: "a", readiness: { tcpPort: 80, timeoutMs: -1 } }] }, "/tmp"),
+    / at \$\.children\[0\]\.readiness\.timeoutMs: /,
+  );
   assert.throws(() => parseConfig({ restart: "always", children: [] }, "/tmp"), / at \$\.restart: /);
   assert.throws(() => parseConfig({ shutdown: -1, children: [] }, "/tmp"), / at \$\.shutdown: /);
 });

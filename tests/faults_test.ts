@@ -38,10 +38,15 @@ test("chaosPlan: the same seed gives the same schedule, another seed another one
   assert.deepEqual(chaosPlan({ ...options, seed: 7 }), a);
   assert.notDeepEqual(chaosPlan({ ...options, seed: 8 }), a);
   assert.deepEqual(a.map((f) => f.atMs), Array.from({ length: 20 }, (_, i) => i * 100));
-  assert.throws(() => chaosPlan({ ratePerSecond: 0, durationMs: 1 }), /Invalid chaos options at ratePerSecond: must be a positive number \(got 0\)/);
+  assert.throws(
+    () => chaosPlan({ ratePerSecond: 0, durationMs: 1 }),
+    /Invalid chaos options at ratePerSecond: must be a positive number \(got 0\)/,
+  );
 });
 
-test("chaos: 50 OS children, 1000 seeded SIGKILLs over 20 s, every kill answered by a restart, nothing left behind", { timeout: 120_000 }, async () => {
+test("chaos: 50 OS children, 1000 seeded SIGKILLs over 20 s, every kill answered by a restart, nothing left behind", {
+  timeout: 120_000,
+}, async () => {
   // The scenario runs in a runtime of its own (tests/fixtures/chaos_runtime.ts), so the RSS it
   // measures is the scenario's alone, not that of every test before it.
   const [command, ...args] = runScript(fixture("chaos_runtime.ts"), [], ["--v8-flags=--expose-gc"]);
@@ -59,7 +64,9 @@ test("chaos: 50 OS children, 1000 seeded SIGKILLs over 20 s, every kill answered
   // absolute floor, so a 1 MB wobble of a 11 MB heap is not a leak. RSS is bounded on Bun
   // only: Deno's grows outside the JS heap with each spawn (BENCHMARKING.md).
   const mb = (n: number) => `${(n / 2 ** 20).toFixed(1)} MB`;
-  const seen = `heap ${mb(r.before.heapUsed)} -> ${mb(r.after.heapUsed)}, RSS ${mb(r.before.rss)} -> ${mb(r.after.rss)}`;
+  const seen = `heap ${mb(r.before.heapUsed)} -> ${mb(r.after.heapUsed)}, RSS ${mb(r.before.rss)} -> ${
+    mb(r.after.rss)
+  }`;
   const allowed = Math.max(1000 * 2048, r.before.heapUsed * 0.1);
   assert.ok(r.after.heapUsed - r.before.heapUsed <= allowed, seen);
   if (runtimeInfo().name === "bun") assert.ok(r.after.rss <= r.before.rss * 1.1 + 8 * 2 ** 20, seen);

@@ -1,6 +1,14 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { ActorSystem, type Behavior, ExitSignal, Mailbox, MailboxFullError, supervisor, type SystemEvent } from "../mod.ts";
+import {
+  ActorSystem,
+  type Behavior,
+  ExitSignal,
+  Mailbox,
+  MailboxFullError,
+  supervisor,
+  type SystemEvent,
+} from "../mod.ts";
 import { nextEvent, record } from "./_helpers.ts";
 
 test("Mailbox is FIFO across segment boundaries and reuses its first segment when drained", () => {
@@ -116,7 +124,10 @@ test("exit signals are never dropped by a full mailbox and do not count against 
 test("invalid mailbox options are refused naming the field", () => {
   const system = new ActorSystem();
   const idle = { receive: (s: unknown) => s };
-  assert.throws(() => system.spawn(idle, { mailbox: { capacity: 0 } }), /Invalid spawn options at mailbox\.capacity: must be a positive integer \(got 0\)/);
+  assert.throws(
+    () => system.spawn(idle, { mailbox: { capacity: 0 } }),
+    /Invalid spawn options at mailbox\.capacity: must be a positive integer \(got 0\)/,
+  );
   assert.throws(
     () => system.spawn(idle, { mailbox: { capacity: 1, overflow: "drop_all" as "reject" } }),
     /Invalid spawn options at mailbox\.overflow: must be one of "drop_newest", "drop_oldest", "reject" \(got "drop_all"\)/,

@@ -11,7 +11,10 @@ test("events get their child's path; a process's lines before its child_started 
   paths.route(log("ready"));
   assert.equal(seen.length, 0, "held: the path of <2> is not known yet");
   paths.route({ type: "child_started", supervisor: "<1>", childId: "web", actor: "<2>", childType: "worker", pid: 42 });
-  assert.deepEqual(seen.map((e) => [e.type, e.path]), [["child_started", "root/web"], ["log", "root/web"], ["log", "root/web"]]);
+  assert.deepEqual(seen.map((e) => [e.type, e.path]), [["child_started", "root/web"], ["log", "root/web"], [
+    "log",
+    "root/web",
+  ]]);
   assert.deepEqual(seen.slice(1).map((e) => (e as { line: string }).line), ["booting", "ready"]);
 });
 
@@ -24,7 +27,9 @@ test("a nested supervisor's events wait for its own child_started", () => {
 });
 
 test("the table's screen keeps events and logs in areas of their own; event lines wrap instead of being cut", () => {
-  const events = ["12:00:00.000  child_exited  root/web  reason=\"error: the disk is full and the reason is long\" pid=42"];
+  const events = [
+    '12:00:00.000  child_exited  root/web  reason="error: the disk is full and the reason is long" pid=42',
+  ];
   const logs = Array.from({ length: 30 }, (_, i) => `log line ${i}`);
   const lines = screen("root", "ID  STATUS\nweb running", events, logs, 40);
   const eventsAt = lines.indexOf("Events:");

@@ -37,11 +37,15 @@ for (const spawn of ADAPTERS) {
     await using system = new ActorSystem();
     const marker = `airssys-killedinit-${spawn}-${process.pid}`;
     for (let i = 0; i < 20; i++) {
-      const ref = system.spawn(osProcess({ command: "sh", args: ["-c", "sleep 60; true", marker], spawn, readiness: { logLine: "never" } }));
+      const ref = system.spawn(
+        osProcess({ command: "sh", args: ["-c", "sleep 60; true", marker], spawn, readiness: { logLine: "never" } }),
+      );
       if (i % 2 === 1) await new Promise((resolve) => setTimeout(resolve, 5 * (i % 5))); // early and late in the start
       await ref.stop("killed");
     }
-    await until(() => processesWith(marker).length === 0, "every process of a killed start is gone", 5000).finally(() => killAll(marker));
+    await until(() => processesWith(marker).length === 0, "every process of a killed start is gone", 5000).finally(() =>
+      killAll(marker)
+    );
   });
 }
 
@@ -50,7 +54,15 @@ test("stopping interrupts starting: shutdown() during a readiness wait stops the
   const marker = `airssys-stopstart-${process.pid}`;
   const ref = system.spawn(supervisor({
     strategy: "one_for_one",
-    children: [{ id: "slow", shutdown: 500, start: osProcess({ command: "sh", args: ["-c", "sleep 60; true", marker], readiness: { logLine: "never", timeoutMs: 30_000 } }) }],
+    children: [{
+      id: "slow",
+      shutdown: 500,
+      start: osProcess({
+        command: "sh",
+        args: ["-c", "sleep 60; true", marker],
+        readiness: { logLine: "never", timeoutMs: 30_000 },
+      }),
+    }],
   }));
   await until(() => processesWith(marker).length === 1, "the child was spawned");
   const started = performance.now();
@@ -72,7 +84,8 @@ test("stopping interrupts starting: an actor init that never settles is killed a
 
 test("a dead child is reported at once with execa, even when a descendant that left its group holds its output pipes", async () => {
   await using system = new ActorSystem();
-  const marker = `airssys-pipeholder-${process.pid}`;
+  const sleepMarker = `30.${process.pid}`; // the grandchild's own argv carries it
+  const marker = `sleep ${sleepMarker}`;
   try {
     const exited = nextEvent(system, "child_exited");
     const sup = system.spawn(supervisor({
@@ -80,7 +93,11 @@ test("a dead child is reported at once with execa, even when a descendant that l
       children: [{
         id: "leaver",
         restart: "temporary",
-        start: osProcess({ command: "sh", args: ["-c", `setsid sh -c 'sleep 30; true' ${marker} & sleep 0.2; exit 3`], spawn: "execa" }),
+        start: osProcess({
+          command: "sh",
+          args: ["-c", `setsid sleep ${sleepMarker} & sleep 0.2; exit 3`],
+          spawn: "execa",
+        }),
       }],
     }));
     const [row] = await sup.whichChildren();
@@ -94,7 +111,10 @@ test("a dead child is reported at once with execa, even when a descendant that l
 });
 
 test("an env value with a NUL byte is refused at validation, naming the variable", () => {
-  assert.throws(() => osProcess({ command: "sh", env: { BAD: "a\0b" } }), (e) => e instanceof TypeError && / at env\.BAD: must be a string \(without NUL bytes\)/.test(e.message));
+  assert.throws(
+    () => osProcess({ command: "sh", env: { BAD: "a\0b" } }),
+    (e) => e instanceof TypeError && / at env\.BAD: must be a string \(without NUL bytes\)/.test(e.message),
+  );
   assert.throws(() => osProcess({ command: "sh", args: ["a\0"] }), / at args\[0\]: /);
 });
 

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ActorSystem, type Behavior, ChildStartError, type SupervisorRef, supervisor } from "../mod.ts";
+import { ActorSystem, type Behavior, ChildStartError, supervisor, type SupervisorRef } from "../mod.ts";
 import { osProcess, type OsProcessRef, ResourceLimitError } from "../osl/mod.ts";
 import { fixture, freePort, groupMembers, isAlive, nextEvent, record, until } from "./_helpers.ts";
 
@@ -110,7 +110,10 @@ test("a command that cannot be started fails the start with its cause", async ()
   await using system = new ActorSystem();
   const exited = nextEvent(system, "actor_exited", (e) => e.name === "sup");
   system.spawn(
-    supervisor({ strategy: "one_for_one", children: [{ id: "ghost", start: osProcess({ command: "no-such-command-xyz" }) }] }),
+    supervisor({
+      strategy: "one_for_one",
+      children: [{ id: "ghost", start: osProcess({ command: "no-such-command-xyz" }) }],
+    }),
     { name: "sup" },
   );
   const error = ((await exited).reason as { error: ChildStartError }).error;
@@ -184,7 +187,10 @@ test("readiness: a port that never opens fails the start after timeoutMs", async
   system.spawn(
     supervisor({
       strategy: "one_for_one",
-      children: [{ id: "mute", start: osProcess({ command: "sleep", args: ["60"], readiness: { tcpPort: port, timeoutMs: 300 } }) }],
+      children: [{
+        id: "mute",
+        start: osProcess({ command: "sleep", args: ["60"], readiness: { tcpPort: port, timeoutMs: 300 } }),
+      }],
     }),
     { name: "sup" },
   );
@@ -212,7 +218,11 @@ test("limits.maxRssBytes exceeded: the child is stopped with an abnormal reason 
     strategy: "one_for_one",
     children: [{
       id: "leaky",
-      start: osProcess({ command: "node", args: [fixture("grow_memory.mjs")], limits: { maxRssBytes, sampleIntervalMs: 100 } }),
+      start: osProcess({
+        command: "node",
+        args: [fixture("grow_memory.mjs")],
+        limits: { maxRssBytes, sampleIntervalMs: 100 },
+      }),
     }],
   }));
   const exited = await nextEvent(system, "child_exited");

@@ -63,7 +63,14 @@ test("sliceMs: a supervisor restarting a crashing child 10,000 times does not ho
     })
   );
   const { supervisor } = await import("../mod.ts");
-  system.spawn(supervisor({ strategy: "one_for_one", intensity: 10_000, period: 3_600_000, children: [{ id: "c", start: crasher }] }));
+  system.spawn(
+    supervisor({
+      strategy: "one_for_one",
+      intensity: 10_000,
+      period: 3_600_000,
+      children: [{ id: "c", start: crasher }],
+    }),
+  );
   setTimeout(() => (timerFiredAt = restarts), 10);
   await gaveUp;
   assert.ok(timerFiredAt >= 0 && timerFiredAt < 10_000, `the timer fired after ${timerFiredAt} restarts`);

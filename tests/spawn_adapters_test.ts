@@ -13,7 +13,9 @@ for (const spawn of ["execa", "native"] as const) {
 
   test(`${spawn}: own process group and session; SIGKILL from outside restarts it with a new pid`, async () => {
     await using system = new ActorSystem();
-    const sup = system.spawn(supervisor({ strategy: "one_for_one", children: [{ id: "s", start: proc({ command: "sleep", args: ["60"] }) }] }));
+    const sup = system.spawn(
+      supervisor({ strategy: "one_for_one", children: [{ id: "s", start: proc({ command: "sleep", args: ["60"] }) }] }),
+    );
     const [{ pid }] = await sup.whichChildren();
     assert.equal(procEntry(pid!)!.pgid, pid, "leads its own process group");
     const restarted = nextEvent(system, "child_restarted");
@@ -39,12 +41,31 @@ for (const spawn of ["execa", "native"] as const) {
     const sup = system.spawn(supervisor({
       strategy: "one_for_one",
       children: [
-        { id: "talker", start: proc({ command: "sh", args: ["-c", "echo one; echo two >&2; echo ready; sleep 60"], readiness: { logLine: "ready" } }) },
-        { id: "web", start: proc({ command: "node", args: [fixture("http_server.mjs")], env: { PORT: String(port), DELAY_MS: "200" }, readiness: { tcpPort: port } }) },
+        {
+          id: "talker",
+          start: proc({
+            command: "sh",
+            args: ["-c", "echo one; echo two >&2; echo ready; sleep 60"],
+            readiness: { logLine: "ready" },
+          }),
+        },
+        {
+          id: "web",
+          start: proc({
+            command: "node",
+            args: [fixture("http_server.mjs")],
+            env: { PORT: String(port), DELAY_MS: "200" },
+            readiness: { tcpPort: port },
+          }),
+        },
       ],
     }));
     const [talker] = await sup.whichChildren();
-    assert.deepEqual((talker.ref as OsProcessRef).logs().map((l) => `${l.stream}:${l.line}`).sort(), ["stderr:two", "stdout:one", "stdout:ready"]);
+    assert.deepEqual((talker.ref as OsProcessRef).logs().map((l) => `${l.stream}:${l.line}`).sort(), [
+      "stderr:two",
+      "stdout:one",
+      "stdout:ready",
+    ]);
     assert.equal((await fetch(`http://127.0.0.1:${port}/`)).status, 200);
   });
 

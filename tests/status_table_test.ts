@@ -5,7 +5,16 @@ import { collectRows, renderTable } from "../cli/_status_table.ts";
 
 test("renderTable aligns columns and formats uptime, cpu and rss; unknown values are '-'", () => {
   const table = renderTable([
-    { depth: 0, id: "web", pid: 4242, status: "running", restarts: 2, uptimeMs: 3_723_000, cpuPercent: 12.345, rssBytes: 50 * 1024 ** 2 },
+    {
+      depth: 0,
+      id: "web",
+      pid: 4242,
+      status: "running",
+      restarts: 2,
+      uptimeMs: 3_723_000,
+      cpuPercent: 12.345,
+      rssBytes: 50 * 1024 ** 2,
+    },
     { depth: 1, id: "worker", status: "restarting", restarts: 10, uptimeMs: 59_999 },
     { depth: 0, id: "db", status: "undefined", restarts: 0, rssBytes: 3 * 1024 ** 3 },
   ]);
@@ -25,7 +34,10 @@ test("collectRows walks nested supervisors depth-first in start order", async ()
     strategy: "one_for_one",
     children: [
       { id: "a", start: idle },
-      { id: "inner", start: supervisor({ strategy: "one_for_all", children: [{ id: "b", start: idle }, { id: "c", start: idle }] }) },
+      {
+        id: "inner",
+        start: supervisor({ strategy: "one_for_all", children: [{ id: "b", start: idle }, { id: "c", start: idle }] }),
+      },
       { id: "d", start: idle },
     ],
   }));

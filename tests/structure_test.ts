@@ -46,7 +46,9 @@ test("there is no import cycle between modules (type-only imports included)", ()
   const stack: string[] = [];
   const visit = (file: string): void => {
     if (state.get(file) === "done") return;
-    if (state.get(file) === "visiting") assert.fail(`import cycle: ${[...stack.slice(stack.indexOf(file)), file].join(" -> ")}`);
+    if (state.get(file) === "visiting") {
+      assert.fail(`import cycle: ${[...stack.slice(stack.indexOf(file)), file].join(" -> ")}`);
+    }
     state.set(file, "visiting");
     stack.push(file);
     for (const target of graph.get(file) ?? []) visit(target);

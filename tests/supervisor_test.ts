@@ -6,9 +6,9 @@ import {
   type ChildSpec,
   ChildStartError,
   ManualClock,
-  type SupervisorRef,
   supervisor,
-  SupervisorError,
+  type SupervisorError,
+  type SupervisorRef,
 } from "../mod.ts";
 import { nextEvent, record } from "./_helpers.ts";
 
@@ -91,7 +91,9 @@ for (
   test(`a ${restart} child is ${expected ? "" : "not "}restarted after a${exit === "normal" ? "" : "n"} ${exit} exit`, async () => {
     await using system = new ActorSystem();
     const events = record(system);
-    const sup = system.spawn(supervisor({ strategy: "one_for_one", children: [{ id: "w", start: worker("w"), restart }] }));
+    const sup = system.spawn(
+      supervisor({ strategy: "one_for_one", children: [{ id: "w", start: worker("w"), restart }] }),
+    );
     const first = await child(sup, "w");
     const exited = nextEvent(system, "child_exited");
     first.send(exit === "normal" ? "stop" : "boom");
@@ -175,7 +177,12 @@ test("a restart exactly period ms ago is still inside the window: intensity 1, r
 test("a child that fails to start fails the supervisor's start; those started are stopped", async () => {
   await using system = new ActorSystem();
   const log: string[] = [];
-  const broken: Behavior<never, never> = { init: () => { throw new Error("port in use"); }, receive: (s) => s };
+  const broken: Behavior<never, never> = {
+    init: () => {
+      throw new Error("port in use");
+    },
+    receive: (s) => s,
+  };
   const exited = nextEvent(system, "actor_exited", (e) => e.name === "sup");
   system.spawn(
     supervisor({ strategy: "one_for_one", children: [...three(log).slice(0, 2), { id: "broken", start: broken }] }),
@@ -216,7 +223,9 @@ test("shutdown ms: a child that will not stop is killed after that many ms; brut
 test("whichChildren and countChildren describe the children", async () => {
   await using system = new ActorSystem();
   const inner = supervisor({ strategy: "one_for_one", children: [] });
-  const sup = system.spawn(supervisor({ strategy: "one_for_one", children: [...three(), { id: "inner", start: inner }] }));
+  const sup = system.spawn(
+    supervisor({ strategy: "one_for_one", children: [...three(), { id: "inner", start: inner }] }),
+  );
   const rows = await sup.whichChildren();
   assert.deepEqual(rows.map((r) => [r.id, r.type, r.status, r.restarts]), [
     ["a", "worker", "running", 0],
@@ -233,7 +242,13 @@ test("startChild, terminateChild, restartChild and deleteChild return OTP's erro
   const ref = await sup.startChild({ id: "x", start: worker("x") });
   assert.equal(await ref.ask("get"), 0);
   const spec = await sup.getChildSpec("x");
-  assert.deepEqual([spec.id, spec.restart, spec.shutdown, spec.type, spec.significant], ["x", "permanent", 5000, "worker", false]);
+  assert.deepEqual([spec.id, spec.restart, spec.shutdown, spec.type, spec.significant], [
+    "x",
+    "permanent",
+    5000,
+    "worker",
+    false,
+  ]);
   const reason = (p: Promise<unknown>) => p.then(() => "ok", (e: SupervisorError) => e.reason);
   assert.equal(await reason(sup.startChild({ id: "x", start: worker("x") })), "already_started");
   assert.equal(await reason(sup.restartChild("x")), "running");
@@ -279,7 +294,10 @@ test("an invalid spec is refused before anything starts, naming the field and va
     () => supervisor({ strategy: "one_for_one", children: [{ id: "w", start }, { id: "w", start }] }),
     / at children\[1\]\.id: must be unique/,
   );
-  assert.throws(() => supervisor({ strategy: "one_for_none" as "one_for_one", children: [] }), / at strategy: must be one of/);
+  assert.throws(
+    () => supervisor({ strategy: "one_for_none" as "one_for_one", children: [] }),
+    / at strategy: must be one of/,
+  );
   assert.throws(
     () => supervisor({ strategy: "one_for_one", children: [{ id: "w", start, significant: true }] }),
     / at children\[0\]\.significant: must be false for a "permanent" child/,
@@ -354,7 +372,11 @@ test("a named child whose name is taken fails its start with the cause", async (
   await using system = new ActorSystem();
   system.spawn({ receive: (s) => s }, { name: "taken" });
   await assert.rejects(
-    system.spawn(supervisor({ strategy: "one_for_one", children: [] })).startChild({ id: "c", name: "taken", start: worker("c") }),
+    system.spawn(supervisor({ strategy: "one_for_one", children: [] })).startChild({
+      id: "c",
+      name: "taken",
+      start: worker("c"),
+    }),
     (e) => e instanceof ChildStartError && / at name: is already registered/.test((e.cause as Error).message),
   );
 });

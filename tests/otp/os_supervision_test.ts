@@ -7,7 +7,7 @@ import process from "node:process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ActorSystem, type SupervisorRef, supervisor } from "../../mod.ts";
+import { ActorSystem, supervisor, type SupervisorRef } from "../../mod.ts";
 import { osProcess } from "../../osl/mod.ts";
 import { isAlive, nextEvent, record, until } from "../_helpers.ts";
 
@@ -97,7 +97,9 @@ test("a significant transient OS job: a crash restarts it, exiting 0 shuts the s
 test("a temporary OS process killed from outside is not restarted and is forgotten", async () => {
   const system = new ActorSystem();
   const events = record(system);
-  const sup = system.spawn(supervisor({ strategy: "one_for_one", children: [{ id: "once", start: sleep(), restart: "temporary" }] }));
+  const sup = system.spawn(
+    supervisor({ strategy: "one_for_one", children: [{ id: "once", start: sleep(), restart: "temporary" }] }),
+  );
   const [pid] = await pids(sup);
   const exited = nextEvent(system, "child_exited");
   process.kill(pid, "SIGKILL");

@@ -2,7 +2,14 @@
 // which exits of which children trigger autoShutdown. Each test names the OTP case.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { ActorSystem, type Behavior, type ChildSpec, type SupervisorRef, supervisor, SupervisorError } from "../../mod.ts";
+import {
+  ActorSystem,
+  type Behavior,
+  type ChildSpec,
+  supervisor,
+  SupervisorError,
+  type SupervisorRef,
+} from "../../mod.ts";
 import { nextEvent } from "../_helpers.ts";
 
 type Restart = "transient" | "temporary";
@@ -119,11 +126,14 @@ for (const strategy of ["one_for_one", "one_for_all", "rest_for_one"] as const) 
       await expectAfter(system, sup, "c2", "killed", false);
       const after = await sup.whichChildren();
       const replaced = after.map((c, i) => c.ref !== before[i].ref);
-      assert.deepEqual(replaced, {
-        one_for_one: [false, true, false],
-        one_for_all: [true, true, true],
-        rest_for_one: [false, true, true],
-      }[strategy]);
+      assert.deepEqual(
+        replaced,
+        {
+          one_for_one: [false, true, false],
+          one_for_all: [true, true, true],
+          rest_for_one: [false, true, true],
+        }[strategy],
+      );
       assert.ok(after.every((c) => c.status === "running"));
     }
   });
@@ -132,11 +142,20 @@ for (const strategy of ["one_for_one", "one_for_all", "rest_for_one"] as const) 
 // OTP: significant_simple, significant_upgrade_never_any (the refused combinations)
 test("autoShutdown is refused for simple_one_for_one, and significant children when it is never", async () => {
   assert.throws(
-    () => supervisor({ strategy: "simple_one_for_one", autoShutdown: "any_significant", children: [{ id: "t", start: child }] }),
+    () =>
+      supervisor({
+        strategy: "simple_one_for_one",
+        autoShutdown: "any_significant",
+        children: [{ id: "t", start: child }],
+      }),
     / at autoShutdown: must be "never" for simple_one_for_one/,
   );
   assert.throws(
-    () => supervisor({ strategy: "one_for_one", children: [{ id: "c", start: child, restart: "transient", significant: true }] }),
+    () =>
+      supervisor({
+        strategy: "one_for_one",
+        children: [{ id: "c", start: child, restart: "transient", significant: true }],
+      }),
     / at children\[0\]\.significant: must be false when autoShutdown is "never"/,
   );
   await using system = new ActorSystem();

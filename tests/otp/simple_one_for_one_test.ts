@@ -1,6 +1,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { ActorSystem, type Behavior, ChildStartError, type SupervisorRef, supervisor, SupervisorError } from "../../mod.ts";
+import {
+  ActorSystem,
+  type Behavior,
+  ChildStartError,
+  supervisor,
+  type SupervisorError,
+  type SupervisorRef,
+} from "../../mod.ts";
 import { nextEvent } from "../_helpers.ts";
 
 type Msg = "get" | "boom";
@@ -90,7 +97,9 @@ test("simple_one_for_one: children stop concurrently on shutdown", { timeout: 10
     receive: (s) => s,
     terminate: () => (++stopping === COUNT && releaseAll(), allStopping),
   });
-  const sup = system.spawn(supervisor({ strategy: "simple_one_for_one", children: [{ id: "w", start: slow, shutdown: "infinity" }] }));
+  const sup = system.spawn(
+    supervisor({ strategy: "simple_one_for_one", children: [{ id: "w", start: slow, shutdown: "infinity" }] }),
+  );
   for (let i = 0; i < COUNT; i++) await sup.startChild([]);
   await sup.stop("shutdown");
   assert.equal(stopping, COUNT);
@@ -118,7 +127,11 @@ test("a simple_one_for_one spec needs exactly one template and refuses significa
     /Invalid supervisor spec at children: must hold exactly one template child spec for simple_one_for_one \(got \[\]\)/,
   );
   assert.throws(
-    () => supervisor({ strategy: "simple_one_for_one", children: [{ id: "w", start: workerOf, restart: "transient", significant: true }] }),
+    () =>
+      supervisor({
+        strategy: "simple_one_for_one",
+        children: [{ id: "w", start: workerOf, restart: "transient", significant: true }],
+      }),
     / at children\[0\]\.significant: must be false for a simple_one_for_one template/,
   );
   assert.throws(

@@ -6,12 +6,12 @@ import assert from "node:assert/strict";
 import {
   ActorSystem,
   type Behavior,
-  ExitSignal,
+  type ExitSignal,
   IGNORE,
   ManualClock,
-  type SupervisorRef,
   supervisor,
-  SupervisorError,
+  type SupervisorError,
+  type SupervisorRef,
 } from "../../mod.ts";
 import { osProcess } from "../../osl/mod.ts";
 import { nextEvent, record } from "../_helpers.ts";
@@ -74,7 +74,9 @@ test("a supervisor caught in a restart loop can still be shut down", async () =>
       throw new Error("boom");
     },
   };
-  const sup = system.spawn(supervisor({ strategy: "one_for_one", intensity: 1e9, period: 1, children: [{ id: "d", start: doomed }] }));
+  const sup = system.spawn(
+    supervisor({ strategy: "one_for_one", intensity: 1e9, period: 1, children: [{ id: "d", start: doomed }] }),
+  );
   const looping = nextEvent(system, "child_start_failed");
   (await refOf(sup, "d")).send("boom");
   await looping;
@@ -183,11 +185,20 @@ test("a child whose init returns IGNORE is kept as a spec with no actor, and can
   const events = record(system);
   let ignore = true;
   const maybe: Behavior<undefined, never> = { init: () => (ignore ? IGNORE : undefined), receive: (s) => s };
-  const sup = system.spawn(supervisor({ strategy: "one_for_one", children: [{ id: "i", start: maybe }, { id: "idle", start: idle }] }));
+  const sup = system.spawn(
+    supervisor({ strategy: "one_for_one", children: [{ id: "i", start: maybe }, { id: "idle", start: idle }] }),
+  );
   const rows = await sup.whichChildren();
-  assert.deepEqual(rows.map((r) => [r.id, r.status, r.ref]), [["i", "undefined", undefined], ["idle", "running", rows[1].ref]]);
+  assert.deepEqual(rows.map((r) => [r.id, r.status, r.ref]), [["i", "undefined", undefined], [
+    "idle",
+    "running",
+    rows[1].ref,
+  ]]);
   assert.deepEqual(await sup.countChildren(), { specs: 2, active: 1, supervisors: 0, workers: 2 });
-  assert.deepEqual(events.filter((e) => e.type === "child_started").map((e) => e.type === "child_started" && e.childId), ["idle"]);
+  assert.deepEqual(
+    events.filter((e) => e.type === "child_started").map((e) => e.type === "child_started" && e.childId),
+    ["idle"],
+  );
   assert.equal(await sup.startChild({ id: "j", start: ignoring }), undefined);
   ignore = false;
   const ref = await sup.restartChild("i");
@@ -197,7 +208,9 @@ test("a child whose init returns IGNORE is kept as a spec with no actor, and can
 // OTP: sup_start_ignore_temporary_child
 test("a temporary child that ignores its start is not kept", async () => {
   await using system = new ActorSystem();
-  const sup = system.spawn(supervisor({ strategy: "one_for_one", children: [{ id: "t", start: ignoring, restart: "temporary" }] }));
+  const sup = system.spawn(
+    supervisor({ strategy: "one_for_one", children: [{ id: "t", start: ignoring, restart: "temporary" }] }),
+  );
   assert.deepEqual(await sup.whichChildren(), []);
 });
 
@@ -233,14 +246,21 @@ for (const exit of ["normal", "abnormal"] as const) {
     assert.equal(c2.alive, false);
     assert.deepEqual((await sup.whichChildren()).map((c) => c.id), ["c1"]);
     assert.deepEqual(await sup.countChildren(), { specs: 1, active: 1, supervisors: 0, workers: 1 });
-    assert.deepEqual(events.filter((e) => e.type === "child_restarted").length, 1, "only c1 restarts, one restart counted");
+    assert.deepEqual(
+      events.filter((e) => e.type === "child_restarted").length,
+      1,
+      "only c1 restarts, one restart counted",
+    );
   });
 }
 
 /** A worker whose terminate runs until `release` is called (a daemon slow to stop). */
 function slowToStop(log: string[]) {
   const { promise, resolve } = Promise.withResolvers<void>();
-  const behavior: Behavior<undefined, never> = { receive: (s) => s, terminate: () => (log.push("terminating"), promise) };
+  const behavior: Behavior<undefined, never> = {
+    receive: (s) => s,
+    terminate: () => (log.push("terminating"), promise),
+  };
   return { behavior, release: resolve };
 }
 
@@ -251,7 +271,16 @@ for (const strategy of ["one_for_one", "simple_one_for_one"] as const) {
     await using system = new ActorSystem({ clock });
     const log: string[] = [];
     const { behavior, release } = slowToStop(log);
-    const sup = system.spawn(supervisor({ strategy, children: [{ id: "w", start: strategy === "simple_one_for_one" ? () => behavior : behavior, shutdown: "infinity" }] }));
+    const sup = system.spawn(
+      supervisor({
+        strategy,
+        children: [{
+          id: "w",
+          start: strategy === "simple_one_for_one" ? () => behavior : behavior,
+          shutdown: "infinity",
+        }],
+      }),
+    );
     if (strategy === "simple_one_for_one") await sup.startChild([]);
     const [row] = await sup.whichChildren();
     const exited = nextEvent(system, "child_exited");
@@ -373,7 +402,13 @@ test("simple_one_for_one: a child whose restart returns IGNORE is removed", asyn
   const sup = system.spawn(supervisor({
     strategy: "simple_one_for_one",
     intensity: 10,
-    children: [{ id: "c", start: (): Behavior<undefined, "boom"> => ({ init: () => (ignore ? IGNORE : undefined), receive: crashOn.receive }) }],
+    children: [{
+      id: "c",
+      start: (): Behavior<undefined, "boom"> => ({
+        init: () => (ignore ? IGNORE : undefined),
+        receive: crashOn.receive,
+      }),
+    }],
   }));
   const ref = await sup.startChild([]);
   ignore = true;
@@ -393,13 +428,20 @@ test("after a rest_for_one restart, children keep their order and still stop in 
     receive: crashOn.receive,
     terminate: () => void log.push(`stop ${id}`),
   });
-  const sup = system.spawn(supervisor({ strategy: "rest_for_one", intensity: 2, children: ids.map((id) => ({ id, start: logged(id) })) }));
+  const sup = system.spawn(
+    supervisor({ strategy: "rest_for_one", intensity: 2, children: ids.map((id) => ({ id, start: logged(id) })) }),
+  );
   const restarted = nextEvent(system, "child_restarted", (e) => e.childId === "ch5");
   (await refOf(sup, "ch10")).send("boom");
   await restarted;
   assert.deepEqual(log.splice(0), [
     ...ids.map((id) => `start ${id}`),
-    "stop ch10", "stop ch5", "stop ch2", "start ch10", "start ch2", "start ch5",
+    "stop ch10",
+    "stop ch5",
+    "stop ch2",
+    "start ch10",
+    "start ch2",
+    "start ch5",
   ]);
   assert.deepEqual((await sup.whichChildren()).map((c) => c.id), ids);
   await sup.stop("shutdown");
