@@ -58,8 +58,8 @@ export { DownSignal, ExitSignal } from "./src/signals.ts";
 export { supervisor } from "./src/supervisor.ts";
 export { SupervisorRef } from "./src/supervisor_ref.ts";
 export type { ChildCounts, ChildInfo, SupervisorMessage } from "./src/supervisor_ref.ts";
-export type { AutoShutdown, Strategy, SupervisorSpec } from "./src/supervisor_spec.ts";
+export type { AutoShutdown, Strategy, SupervisorFlags, SupervisorSpec } from "./src/supervisor_spec.ts";
 export { ActorSystem } from "./src/system.ts";
-export type { ActorSystemOptions } from "./src/system.ts";
+export type { ActorSystemOptions, SystemStats } from "./src/system.ts";
 /** @deprecated since 0.2: import `ProcessSample` from `@airssys/rt/osl`, where it belongs. */
 export type { ProcessSample } from "./osl/sampler.ts";

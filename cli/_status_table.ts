@@ -4,6 +4,8 @@ import type { SupervisorRef } from "../mod.ts";
 export interface StatusRow {
   depth: number;
   id: string;
+  /** The child's path in the tree, e.g. `demo/pair/producer`. */
+  path: string;
   pid?: number;
   status: string;
   restarts: number;
@@ -13,13 +15,19 @@ export interface StatusRow {
 }
 
 /** Walks a supervisor tree depth-first, in start order. `startedAt` maps an actor id to its start time (ms). */
-export async function collectRows(sup: SupervisorRef, startedAt: Map<string, number>, depth = 0): Promise<StatusRow[]> {
+export async function collectRows(
+  sup: SupervisorRef,
+  startedAt: Map<string, number>,
+  depth = 0,
+  prefix = "",
+): Promise<StatusRow[]> {
   const rows: StatusRow[] = [];
   for (const child of await sup.whichChildren()) {
     const since = child.ref ? startedAt.get(child.ref.id) : undefined;
     rows.push({
       depth,
       id: child.id,
+      path: prefix === "" ? child.id : `${prefix}/${child.id}`,
       pid: child.pid,
       status: child.status,
       restarts: child.restarts,
@@ -28,7 +36,8 @@ export async function collectRows(sup: SupervisorRef, startedAt: Map<string, num
       rssBytes: child.sample?.rssBytes,
     });
     if (child.type === "supervisor" && child.ref?.alive) {
-      rows.push(...await collectRows(child.ref as SupervisorRef, startedAt, depth + 1).catch(() => []));
+      const path = prefix === "" ? child.id : `${prefix}/${child.id}`;
+      rows.push(...await collectRows(child.ref as SupervisorRef, startedAt, depth + 1, path).catch(() => []));
     }
   }
   return rows;

@@ -168,24 +168,38 @@ function processChild(n: ProcessNode, baseDir: string): ChildSpec {
   };
 }
 
-function supervisorOf(n: SupervisorNode, baseDir: string): Startable<SupervisorMessage, SupervisorRef> {
-  const children = n.children.map((child): ChildSpec =>
-    "children" in child
-      ? {
-        id: child.id,
-        restart: child.restart,
-        shutdown: child.shutdown,
-        type: "supervisor",
-        start: supervisorOf(child, baseDir),
-      }
-      : processChild(child, baseDir)
-  );
-  return supervisor({ strategy: n.strategy ?? "one_for_one", intensity: n.intensity, period: n.period, children });
+/** The child spec a node of the config stands for (a supervisor or an OS process). */
+export function childSpecOf(node: ConfigNode, baseDir: string): ChildSpec {
+  if (!("children" in node)) return processChild(node, baseDir);
+  return {
+    id: node.id,
+    restart: node.restart,
+    shutdown: node.shutdown,
+    type: "supervisor",
+    start: supervisorOf(node, baseDir),
+  };
 }
 
-/** A parsed config: the root's id and its Startable. */
+/** A supervisor node's flags, defaults filled in. */
+export function flagsOf(
+  node: SupervisorNode,
+): { strategy: "one_for_one" | "one_for_all" | "rest_for_one"; intensity: number; period: number } {
+  return { strategy: node.strategy ?? "one_for_one", intensity: node.intensity ?? 1, period: node.period ?? 5000 };
+}
+
+function supervisorOf(node: SupervisorNode, baseDir: string): Startable<SupervisorMessage, SupervisorRef> {
+  return supervisor({ ...flagsOf(node), children: node.children.map((child) => childSpecOf(child, baseDir)) });
+}
+
+/** A node of a validated config: a supervisor (it has `children`) or an OS process. */
+export type ConfigNode = ProcessNode | SupervisorNode;
+export type { SupervisorNode };
+
+/** A parsed config: the root's id, the validated tree, and the root's Startable. */
 export interface Config {
   id: string;
+  tree: SupervisorNode;
+  baseDir: string;
   root: Startable<SupervisorMessage, SupervisorRef>;
 }
 
@@ -199,7 +213,7 @@ export interface Config {
 export function parseConfig(json: unknown, baseDir: string): Config {
   const tree = parseSpec(configSchema, json, "config", "$");
   checkTree(tree, "$", baseDir);
-  return { id: tree.id, root: supervisorOf(tree, baseDir) };
+  return { id: tree.id, tree, baseDir, root: supervisorOf(tree, baseDir) };
 }
 
 /**

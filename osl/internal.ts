@@ -1,6 +1,7 @@
 /**
  * The OS layer's internal entry point, for the other layers of this package (`cli/`):
- * the schema pieces the `supervise` config shares with `osProcess`. Not part of the
+ * the schema pieces the `supervise` config shares with `osProcess`, runtime detection,
+ * the /proc reader. Not part of the
  * public API; it may change in any release.
  *
  * @module
@@ -9,3 +10,4 @@ export { livenessJsonKinds, probeAlternatives, probeCheck, probeSchema } from ".
 export { processJsonEntries } from "./process_spec.ts";
 export { logFileProblem } from "./_rotating_file.ts";
 export { runtimeInfo } from "./_runtime.ts";
+export { procEntry } from "./_proc.ts";

@@ -238,10 +238,13 @@ export class ActorCell<M> extends Peer implements ActorRef<M>, Runnable, Context
     if (mailbox !== undefined) {
       const behavior = this.behavior;
       const ctx = this.context;
-      while (budget-- > 0 && this.#phase === RUNNING && this.#pendingStop === undefined && mailbox.size > 0) {
+      let delivered = 0;
+      while (delivered < budget && this.#phase === RUNNING && this.#pendingStop === undefined && mailbox.size > 0) {
+        delivered++;
         this.#deliver(behavior, ctx, mailbox.shift());
         if (this.#parked) break;
       }
+      this.#host.counters.processed += delivered;
     }
     if (this.#pendingStop !== undefined && this.#phase === RUNNING && !this.#parked) this.#beginStop(this.#pendingStop);
     const more = !this.#parked && this.#phase === RUNNING && mailbox !== undefined && mailbox.size > 0;

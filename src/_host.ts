@@ -23,6 +23,8 @@ export interface Host {
   readonly scheduler: Scheduler;
   readonly timers: Timers;
   readonly events: EventStream<SystemEvent>;
+  /** Running totals, for `ActorSystem.stats()`. */
+  readonly counters: { processed: number; deadLetters: number };
   nextId(): number;
   /** @throws {TypeError} when `name` is taken */
   register(name: string, ref: ActorRef<unknown>): void;

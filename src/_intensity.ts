@@ -8,8 +8,9 @@ import { Mailbox } from "./mailbox.ts";
  */
 export class RestartIntensity {
   #times = new Mailbox<number>();
-  readonly intensity: number;
-  readonly period: number;
+  /** More restarts than this within `period` ms are too many; both may change (a reload), the history stays. */
+  intensity: number;
+  period: number;
   constructor(intensity: number, period: number) {
     this.intensity = intensity;
     this.period = period;

@@ -1,7 +1,7 @@
 import type { ActorContext, Behavior } from "./actor.ts";
 import { nextBackoff } from "./backoff.ts";
 import { Ask } from "./_ask.ts";
-import { childSpecSchema, type ResolvedChildSpec } from "./child_spec.ts";
+import { type ChildSpec, childSpecSchema, type ResolvedChildSpec } from "./child_spec.ts";
 import { ChildStartError, HealthCheckError } from "./errors.ts";
 import { type ExitReason, isNormalExit } from "./exit_reason.ts";
 import { RestartIntensity } from "./_intensity.ts";
@@ -13,7 +13,7 @@ import { ExitSignal } from "./signals.ts";
 import { stopChild } from "./_stop_child.ts";
 import { restartGroup } from "./_strategy.ts";
 import type { ChildCounts, ChildInfo, SupervisorMessage, SupervisorReply } from "./supervisor_ref.ts";
-import type { ResolvedSupervisorSpec } from "./supervisor_spec.ts";
+import { type ResolvedSupervisorSpec, resolveFlagChange, type SupervisorFlags } from "./supervisor_spec.ts";
 
 /** A restart of a group failed part-way: try again from the child that crashed. */
 class RetryRestart {
@@ -42,6 +42,8 @@ const REQUESTS = new Set([
   "restart_child",
   "delete_child",
   "get_childspec",
+  "set_flags",
+  "replace_child",
 ]);
 
 function isRequest(message: unknown): message is SupervisorMessage {
@@ -54,7 +56,7 @@ function isRequest(message: unknown): message is SupervisorMessage {
  * in reverse order; exits are handled by the strategy, counted against the intensity.
  */
 export class Supervisor implements Behavior<Supervisor, unknown> {
-  readonly #spec: ResolvedSupervisorSpec;
+  #spec: ResolvedSupervisorSpec;
   readonly #simple: boolean;
   readonly #intensity: RestartIntensity;
   #ctx!: ActorContext<unknown>;
@@ -216,6 +218,44 @@ export class Supervisor implements Behavior<Supervisor, unknown> {
     return delayMs;
   }
 
+  /** New flags (`setFlags`): validated like a spec's, applied in place. */
+  #setFlags(flags: SupervisorFlags): SupervisorReply<unknown> {
+    let change;
+    try {
+      change = resolveFlagChange(flags); // again: a raw message may not come from SupervisorRef
+    } catch (error) {
+      return { error: { failed: error } };
+    }
+    if (this.#simple || change.strategy === "simple_one_for_one") return { error: "simple_one_for_one" };
+    this.#spec = { ...this.#spec, ...change };
+    this.#intensity.intensity = this.#spec.intensity;
+    this.#intensity.period = this.#spec.period;
+    return { ok: undefined };
+  }
+
+  /** `replaceChild`: the new spec at the old one's place, started anew. */
+  async #replace(raw: ChildSpec): Promise<SupervisorReply<unknown>> {
+    if (this.#simple) return { error: "simple_one_for_one" };
+    let spec: ResolvedChildSpec;
+    try {
+      spec = parseSpec(childSpecSchema(), raw, "child spec", "spec");
+    } catch (error) {
+      return { error: { failed: error } };
+    }
+    const child = this.#find(spec.id);
+    if (child === undefined) return { error: "not_found" };
+    await this.#lifecycle.stop(child);
+    child.spec = spec;
+    child.status = "undefined";
+    child.lastDelayMs = undefined;
+    try {
+      await this.#lifecycle.start(child);
+    } catch (error) {
+      return { error: { failed: error } };
+    }
+    return { ok: child.ref };
+  }
+
   /** Starts `child` and adds it to the supervisor (start_child); a failed start adds nothing. */
   async #addChild(child: Child): Promise<SupervisorReply<unknown>> {
     try {
@@ -307,6 +347,10 @@ export class Supervisor implements Behavior<Supervisor, unknown> {
         const child = this.#find(request.id);
         return child ? { ok: { ...child.spec } } : { error: "not_found" };
       }
+      case "set_flags":
+        return this.#setFlags(request.flags);
+      case "replace_child":
+        return this.#replace(request.spec);
       case "restart_child":
       case "delete_child": {
         if (simple) return { error: "simple_one_for_one" };

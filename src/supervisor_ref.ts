@@ -3,6 +3,7 @@ import { type ChildSpec, childSpecSchema, type ChildType, type ResolvedChildSpec
 import { ChildStartError, SupervisorError, type SupervisorErrorReason } from "./errors.ts";
 import { ForwardingRef } from "./forwarding_ref.ts";
 import { parseSpec } from "./_schema.ts";
+import { resolveFlagChange, type SupervisorFlags } from "./supervisor_spec.ts";
 
 /** One row of `whichChildren()` (OTP's `which_children/1`, plus restarts and the child's facts). */
 export interface ChildInfo extends ChildFacts {
@@ -40,7 +41,9 @@ export type SupervisorMessage =
   | { type: "terminate_child"; id: string; byRef: boolean }
   | { type: "restart_child"; id: string }
   | { type: "delete_child"; id: string }
-  | { type: "get_childspec"; id: string };
+  | { type: "get_childspec"; id: string }
+  | { type: "set_flags"; flags: SupervisorFlags }
+  | { type: "replace_child"; spec: ChildSpec };
 
 /** A supervisor's answer to a request: the value, an OTP error atom, or a failed start. */
 export type SupervisorReply<T> = { ok: T } | { error: SupervisorErrorReason | { failed: unknown } };
@@ -109,6 +112,33 @@ export class SupervisorRef extends ForwardingRef<SupervisorMessage> {
   /** The child's spec with defaults filled in (`get_childspec/2`). Rejects with `SupervisorError` `not_found`. */
   getChildSpec(id: string): Promise<ResolvedChildSpec> {
     return this.#call({ type: "get_childspec", id });
+  }
+  /**
+   * Changes the strategy, intensity or period of the running supervisor in place (what a
+   * release's code change does to a supervisor's flags in OTP); the restarts already
+   * counted stay counted. Rejects with `TypeError` / `RangeError` for bad flags, or
+   * `SupervisorError` `simple_one_for_one` for a change to or from that strategy.
+   */
+  setFlags(flags: SupervisorFlags): Promise<void> {
+    try {
+      return this.#call({ type: "set_flags", flags: resolveFlagChange(flags) });
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+  /**
+   * Replaces a child's spec in place (its position in the start order kept) and starts
+   * it anew: the running child, if any, is stopped as its old spec's `shutdown` says.
+   * Rejects with `SupervisorError` `not_found`, `simple_one_for_one`, or
+   * `ChildStartError` when the new child fails to start.
+   */
+  // deno-lint-ignore no-explicit-any
+  replaceChild(spec: ChildSpec): Promise<ActorRef<any> | undefined> {
+    try {
+      return this.#call({ type: "replace_child", spec: parseSpec(childSpecSchema(), spec, "child spec", "spec") });
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
   /** Every child in start order (`which_children/1`). */
   whichChildren(): Promise<ChildInfo[]> {

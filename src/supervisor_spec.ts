@@ -49,13 +49,42 @@ export interface ResolvedSupervisorSpec {
   children: ResolvedChildSpec[];
 }
 
+const intensitySchema = numberAtLeast(0, "must be a non-negative integer", true);
+const periodSchema = waitMs("must be a positive number of ms", 0, true);
+
 /** The supervisor flags shared with the `supervise` config (OTP's `sup_flags()`). */
 export const supervisorFlagEntries: v.ObjectEntries = {
-  intensity: v.optional(numberAtLeast(0, "must be a non-negative integer", true), 1),
-  period: v.optional(waitMs("must be a positive number of ms", 0, true), 5000),
+  intensity: v.optional(intensitySchema, 1),
+  period: v.optional(periodSchema, 5000),
 };
 
 const strategySchema = oneOf(["one_for_one", "one_for_all", "rest_for_one", "simple_one_for_one"] as const);
+
+/** Flags to change on a running supervisor (`SupervisorRef.setFlags`); an absent one stays. */
+export interface SupervisorFlags {
+  /** The restart strategy (not to or from `simple_one_for_one`). */
+  strategy?: Strategy;
+  /** Restarts allowed within `period`. */
+  intensity?: number;
+  /** The window of `intensity`, in ms (or `"infinity"`). */
+  period?: number | "infinity";
+}
+
+const flagChangeSchema = typed<{ strategy?: Strategy; intensity?: number; period?: number }>(v.strictObject({
+  strategy: v.optional(strategySchema),
+  intensity: v.optional(intensitySchema),
+  period: v.optional(periodSchema),
+}, "must be an object"));
+
+/**
+ * Validates a change of flags, naming the bad field.
+ * @throws {TypeError | RangeError} e.g. `Invalid supervisor flags at intensity: must be a non-negative integer (got -1)`
+ */
+export function resolveFlagChange(
+  flags: SupervisorFlags,
+): { strategy?: Strategy; intensity?: number; period?: number } {
+  return parseSpec(flagChangeSchema, flags, "supervisor flags");
+}
 const autoShutdownSchema = oneOf(["never", "any_significant", "all_significant"] as const);
 
 const flagsSchema = typed<Omit<ResolvedSupervisorSpec, "children"> & { children: unknown[] }>(v.object({

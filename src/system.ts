@@ -11,6 +11,18 @@ import { Timers } from "./_timers.ts";
 import { refusal } from "./_schema.ts";
 import type { Host } from "./_host.ts";
 
+/** What `ActorSystem.stats()` returns. */
+export interface SystemStats {
+  /** Live actors. */
+  actors: number;
+  /** Messages waiting in all mailboxes. */
+  mailboxDepth: number;
+  /** Dead letters since the system started. */
+  deadLetters: number;
+  /** Messages handled since the system started. */
+  processed: number;
+}
+
 /** Options of `new ActorSystem()`. */
 export interface ActorSystemOptions extends SchedulerOptions {
   /** Time source for timeouts, timers, deadlines and intensity windows. @default realClock */
@@ -70,6 +82,7 @@ export class ActorSystem implements AsyncDisposable {
       scheduler: new Scheduler(options),
       timers: new Timers(clock),
       events,
+      counters: { processed: 0, deadLetters: 0 },
       nextId: () => ++ids,
       register(name, ref) {
         if (names.has(name)) {
@@ -89,6 +102,7 @@ export class ActorSystem implements AsyncDisposable {
       spawn: (start, options, parent) =>
         spawnActor(this.#host, start, options, parent as ActorCell<unknown> | undefined),
       deadLetter(actor, message, reason) {
+        this.counters.deadLetters++;
         events.publish({ type: "dead_letter", actor, message, reason });
       },
     };
@@ -129,6 +143,28 @@ export class ActorSystem implements AsyncDisposable {
     let found = extensions.get(key);
     if (found === undefined) extensions.set(key, found = create());
     return found as T;
+  }
+
+  /**
+   * What the system is doing, for monitoring (OTP's `erlang:system_info/1` and
+   * `process_info/2` counts, summed): live actors, messages waiting in their mailboxes,
+   * dead letters and messages processed since the system started.
+   *
+   * @example
+   * ```ts
+   * import { ActorSystem } from "@airssys/rt";
+   * await using system = new ActorSystem();
+   * console.log(system.stats()); // { actors: 0, mailboxDepth: 0, deadLetters: 0, processed: 0 }
+   * ```
+   */
+  stats(): SystemStats {
+    let actors = 0, mailboxDepth = 0;
+    for (const actor of this.#live.toArray()) {
+      actors++;
+      mailboxDepth += (actor.ref as ActorRef<unknown>).mailboxSize;
+    }
+    const { processed, deadLetters } = this.#host.counters;
+    return { actors, mailboxDepth, deadLetters, processed };
   }
 
   /** The live actor registered under `name` (OTP's `whereis/1`). */

@@ -1,5 +1,9 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { runtimeInfo } from "../osl/internal.ts";
@@ -63,9 +67,14 @@ export function groupMembers(pgid: number): number[] {
 }
 
 /** Polls `condition` until true; rejects after `timeoutMs` (for OS state no event reports). */
-export async function until(condition: () => boolean, what: string, timeoutMs = 10_000, everyMs = 20): Promise<void> {
+export async function until(
+  condition: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 10_000,
+  everyMs = 20,
+): Promise<void> {
   const deadline = performance.now() + timeoutMs;
-  while (!condition()) {
+  while (!(await condition())) {
     if (performance.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting until ${what}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
@@ -120,4 +129,50 @@ export function killAll(marker: string): void {
       process.kill(pid, "SIGKILL");
     } catch { /* gone */ }
   }
+}
+
+/** The `supervise` command's entry, for tests that run it as a subprocess. */
+export const CLI: string = fileURLToPath(new URL("../cli/bin.ts", import.meta.url));
+
+export interface Run {
+  events: Record<string, unknown>[];
+  lines: string[];
+  stderr: () => string;
+  exited: Promise<number | null>;
+  kill(signal: NodeJS.Signals): void;
+}
+
+/** Starts `supervise` as a real subprocess with `config` written to a temp file; `env` adds to the environment. */
+export function supervise(config: unknown, args: string[], dir: string, env: Record<string, string> = {}): Run {
+  const file = join(dir, "tree.json");
+  writeFileSync(file, JSON.stringify(config));
+  const [cmd, ...argv] = runScript(CLI, [file, ...args]);
+  const child = spawn(cmd, argv, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
+  const run: Run = {
+    events: [],
+    lines: [],
+    stderr: () => stderr,
+    exited: new Promise((resolve) => child.once("exit", (code) => resolve(code))),
+    // process.kill, not child.kill: Deno's child.kill() makes 'exit' report the signal
+    // even when the child handled it and exited 0.
+    kill: (signal) => process.kill(child.pid!, signal),
+  };
+  let stderr = "";
+  child.stderr.on("data", (chunk) => (stderr += chunk));
+  createInterface({ input: child.stdout }).on("line", (line) => {
+    run.lines.push(line);
+    if (args.includes("--json")) run.events.push(JSON.parse(line));
+  });
+  return run;
+}
+
+export function withTempDir(fn: (dir: string) => Promise<void>): () => Promise<void> {
+  return async () => {
+    const dir = mkdtempSync(join(tmpdir(), "airssys-cli-"));
+    try {
+      await fn(dir);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
 }

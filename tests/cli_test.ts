@@ -2,57 +2,9 @@ import { test } from "node:test";
 import process from "node:process";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
-import { isAlive, runScript, until } from "./_helpers.ts";
-
-const CLI = fileURLToPath(new URL("../cli/bin.ts", import.meta.url));
-
-interface Run {
-  events: Record<string, unknown>[];
-  lines: string[];
-  stderr: () => string;
-  exited: Promise<number | null>;
-  kill(signal: NodeJS.Signals): void;
-}
-
-/** Starts `supervise` as a real subprocess with `config` written to a temp file. */
-function supervise(config: unknown, args: string[], dir: string): Run {
-  const file = join(dir, "tree.json");
-  writeFileSync(file, JSON.stringify(config));
-  const [cmd, ...argv] = runScript(CLI, [file, ...args]);
-  const child = spawn(cmd, argv, { stdio: ["ignore", "pipe", "pipe"] });
-  const run: Run = {
-    events: [],
-    lines: [],
-    stderr: () => stderr,
-    exited: new Promise((resolve) => child.once("exit", (code) => resolve(code))),
-    // process.kill, not child.kill: Deno's child.kill() makes 'exit' report the signal
-    // even when the child handled it and exited 0.
-    kill: (signal) => process.kill(child.pid!, signal),
-  };
-  let stderr = "";
-  child.stderr.on("data", (chunk) => (stderr += chunk));
-  createInterface({ input: child.stdout }).on("line", (line) => {
-    run.lines.push(line);
-    if (args.includes("--json")) run.events.push(JSON.parse(line));
-  });
-  return run;
-}
-
-function withTempDir(fn: (dir: string) => Promise<void>): () => Promise<void> {
-  return async () => {
-    const dir = mkdtempSync(join(tmpdir(), "airssys-cli-"));
-    try {
-      await fn(dir);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  };
-}
+import { CLI, isAlive, killAll, runScript, supervise, until, withTempDir } from "./_helpers.ts";
 
 const smallTree = {
   id: "small",
@@ -160,50 +112,71 @@ test(
 );
 
 test(
-  "SIGHUP stops the tree in order and exits 0 (until reload exists)",
+  "SIGHUP re-reads the config and applies what changed; the tree runs on (as systemctl reload)",
   withTempDir(async (dir) => {
-    const run = supervise(
-      {
-        id: "hup",
-        children: [{ id: "a", command: "sleep", args: ["60"] }, { id: "b", command: "sleep", args: ["60"] }],
-      },
-      ["--json"],
-      dir,
+    const tree = { id: "hup", children: [{ id: "a", command: "sleep", args: ["60"] }] };
+    const run = supervise(tree, ["--json"], dir);
+    await until(() => run.events.some((e) => e.type === "child_started"), "a started");
+    writeFileSync(
+      join(dir, "tree.json"),
+      JSON.stringify({ ...tree, children: [...tree.children, { id: "b", command: "sleep", args: ["60"] }] }),
     );
-    await until(() => run.events.filter((e) => e.type === "child_started").length === 2, "both children started");
     run.kill("SIGHUP");
+    await until(
+      () => run.events.some((e) => e.type === "child_started" && e.path === "hup/b"),
+      "b was added by the reload",
+    );
+    assert.match(run.stderr(), /reloaded: added hup\/b/);
+    assert.equal(run.events.filter((e) => e.type === "child_exited").length, 0, "a was not touched");
+    run.kill("SIGTERM");
     assert.equal(await run.exited, 0, run.stderr());
-    assert.match(run.stderr(), /received SIGHUP/);
     const exits = run.events.filter((e) => e.type === "child_exited").map((e) => e.path);
     assert.deepEqual(exits, ["hup/b", "hup/a"], "reverse start order");
-    assert.deepEqual(run.events.flatMap((e) => (typeof e.pid === "number" ? [e.pid] : [])).filter(isAlive), []);
   }),
 );
+
+/**
+ * Starts supervise (one `sleep` child, `--json` output to a file) under the shell line
+ * `wrap(command, out)` in a process group of its own; resolves once the child runs.
+ */
+async function startWrapped(dir: string, wrap: (command: string, out: string) => string) {
+  const config = join(dir, "tree.json");
+  writeFileSync(config, JSON.stringify({ id: "wrapped", children: [{ id: "a", command: "sleep", args: ["64"] }] }));
+  const out = join(dir, "out.jsonl");
+  const command = runScript(CLI, [config, "--json"]).map((a) => `'${a}'`).join(" ");
+  const wrapper = spawn("sh", ["-c", wrap(command, out)], { stdio: "ignore", detached: true });
+  const output = () => (existsSync(out) ? readFileSync(out, "utf8") : "");
+  await until(() => output().includes("child_started"), "the child started", 20_000);
+  const pid: number = JSON.parse(output().split("\n").find((l) => l.includes("child_started"))!).pid;
+  const stopped = () => until(() => output().includes("stopped, no child left running"), "supervise stopped", 20_000);
+  return { wrapper: wrapper.pid!, pid, output, stopped, out };
+}
 
 test(
   "when the process that started supervise dies (a wrapper such as npm run), the tree is stopped in order",
   withTempDir(async (dir) => {
-    const config = join(dir, "tree.json");
-    writeFileSync(config, JSON.stringify({ id: "orphan", children: [{ id: "a", command: "sleep", args: ["60"] }] }));
-    const out = join(dir, "out.jsonl");
-    const [cmd, ...argv] = runScript(CLI, [config, "--json"]);
-    const quoted = [cmd, ...argv].map((a) => `'${a}'`).join(" ");
     // The wrapper starts supervise and waits for it, as npm does; it is then SIGKILLed.
-    const wrapper = spawn("sh", ["-c", `${quoted} > '${out}' 2>&1 & wait`], { stdio: "ignore" });
-    await until(
-      () => existsSync(out) && readFileSync(out, "utf8").includes("child_started"),
-      "the child started",
-      20_000,
-    );
-    const pid = JSON.parse(readFileSync(out, "utf8").split("\n").find((l) => l.includes("child_started"))!).pid;
-    process.kill(wrapper.pid!, "SIGKILL");
-    await until(
-      () => readFileSync(out, "utf8").includes("stopped, no child left running"),
-      "supervise stopped the tree",
-      20_000,
-    );
-    assert.match(readFileSync(out, "utf8"), /the process that started it \(pid \d+\) exited/);
-    assert.equal(isAlive(pid), false);
+    const run = await startWrapped(dir, (command, out) => `${command} > '${out}' 2>&1 & wait`);
+    process.kill(run.wrapper, "SIGKILL");
+    await run.stopped();
+    assert.match(run.output(), /the process that started it \(pid \d+\) exited/);
+    assert.equal(isAlive(run.pid), false);
+  }),
+);
+
+test(
+  "when the leader of supervise's process group dies (npm run on SIGHUP) while its direct parent lives on, the tree is stopped",
+  withTempDir(async (dir) => {
+    // leader (npm) -> middle (npm's `sh -c`, which outlives it) -> supervise.
+    const run = await startWrapped(dir, (command, out) => `sh -c "${command} > '${out}' 2>&1; true" & wait`);
+    process.kill(run.wrapper, "SIGKILL");
+    try {
+      await run.stopped();
+      assert.match(run.output(), /the leader of its process group \(pid \d+, the job that started it\) exited/);
+      assert.equal(isAlive(run.pid), false);
+    } finally {
+      killAll(run.out); // the middle shell, should anything be left
+    }
   }),
 );
 

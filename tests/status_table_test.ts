@@ -8,6 +8,7 @@ test("renderTable aligns columns and formats uptime, cpu and rss; unknown values
     {
       depth: 0,
       id: "web",
+      path: "web",
       pid: 4242,
       status: "running",
       restarts: 2,
@@ -15,8 +16,8 @@ test("renderTable aligns columns and formats uptime, cpu and rss; unknown values
       cpuPercent: 12.345,
       rssBytes: 50 * 1024 ** 2,
     },
-    { depth: 1, id: "worker", status: "restarting", restarts: 10, uptimeMs: 59_999 },
-    { depth: 0, id: "db", status: "undefined", restarts: 0, rssBytes: 3 * 1024 ** 3 },
+    { depth: 1, id: "worker", path: "web/worker", status: "restarting", restarts: 10, uptimeMs: 59_999 },
+    { depth: 0, id: "db", path: "db", status: "undefined", restarts: 0, rssBytes: 3 * 1024 ** 3 },
   ]);
   const lines = table.split("\n");
   assert.match(lines[0], /^ID\s+PID\s+STATUS\s+RESTARTS\s+UPTIME\s+CPU %\s+RSS$/);

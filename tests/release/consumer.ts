@@ -34,6 +34,7 @@ function run(argv: string[], cwd: string, timeoutMs = 120_000): string {
 const EXAMPLE = `import process from "node:process";
 import { ActorSystem, type Behavior, supervisor } from "@airssys/rt";
 import { osProcess } from "@airssys/rt/osl";
+import { metrics } from "@airssys/rt/metrics";
 
 const counter: Behavior<number, "inc" | "get"> = {
   init: () => 0,
@@ -41,6 +42,7 @@ const counter: Behavior<number, "inc" | "get"> = {
 };
 
 await using system = new ActorSystem();
+const registry = metrics(system);
 const sup = system.spawn(supervisor({
   strategy: "one_for_one",
   intensity: 3,
@@ -60,6 +62,7 @@ for await (const event of system.events) {
     break;
   }
 }
+console.log((await registry.metrics()).match(/^airssys_child_restarts_total.*sleeper.*$/m)?.[0]);
 `;
 
 test("the npm package installs from its tarball, type-checks strictly and runs on Node 22, Node 24, Bun and Deno", {
@@ -116,6 +119,7 @@ test("the npm package installs from its tarball, type-checks strictly and runs o
       const out = run(argv("app.js", []), app);
       assert.match(out, /^count = 1$/m, `${name}: the actor answers`);
       assert.match(out, /^restarted sleeper: pid (\d+) -> (?!\1)\d+$/m, `${name}: the killed process is restarted`);
+      assert.match(out, /^airssys_child_restarts_total\{child="<\d+>\/sleeper"\} 1$/m, `${name}: metrics count it`);
       const bin = join(app, "node_modules/@airssys/rt/dist/cli/bin.js");
       const lines = run(argv(bin, ["--json", "--duration", "3"]), app).trim().split("\n").map((l) => JSON.parse(l));
       const started = lines.filter((e) => e.type === "child_started").map((e) => e.path);
