@@ -4,9 +4,10 @@ import { Mailbox } from "./mailbox.ts";
 /**
  * Why a message became a dead letter: its actor was not alive, its bounded mailbox
  * was full (the overflow rule dropped it), a broker topic had no subscriber, or a
- * supervisor received a message it does not handle (`unexpected_message`).
+ * supervisor received a message it does not handle (`unexpected_message`), or the node
+ * of a remote actor could not be reached (`noconnection`).
  */
-export type DeadLetterReason = "not_alive" | "mailbox_full" | "no_subscribers" | "unexpected_message";
+export type DeadLetterReason = "not_alive" | "mailbox_full" | "no_subscribers" | "unexpected_message" | "noconnection";
 
 /**
  * What an `ActorSystem` reports on `system.events`. Plain, JSON-friendly objects:
@@ -53,7 +54,13 @@ export type SystemEvent =
   }
   | { type: "dead_letter"; actor: string; message: unknown; reason: DeadLetterReason; topic?: string }
   | { type: "process_sample"; actor: string; pid: number; sample: Readonly<Record<string, number>> }
-  | { type: "listener_failed"; error: unknown; event: string };
+  | { type: "listener_failed"; error: unknown; event: string }
+  // A cluster node (`@airssys/rt/cluster`) came up (this node too, when it joins or comes
+  // back as a new incarnation), or went down: `reason` is "leave" for an orderly leave,
+  // "net_tick_timeout" for missed heartbeats, "connection_closed" when this node lost the
+  // bus, "restarted" when the node came back as a new incarnation.
+  | { type: "node_up"; node: string; incarnation: number }
+  | { type: "node_down"; node: string; incarnation: number; reason: string };
 
 /** A subscriber. One that throws is isolated: the others still get the event, and the throw is reported. */
 export type Listener<E> = (event: E) => void;

@@ -6,6 +6,7 @@
  * @module
  */
 export { CONTROL, type Control, controlOf } from "./_control.ts";
+export { ActorCell } from "./_cell.ts";
 export { after, timeoutSignal } from "./_deadline.ts";
 export {
   boolean,

@@ -10,7 +10,7 @@ test("deno.json and package.json export the same entry points: the sources on JS
   const deno = json("deno.json").exports as Record<string, string>;
   const npm = json("package.json").exports as Record<string, { types: string; default: string }>;
   assert.deepEqual(Object.keys(npm), Object.keys(deno));
-  assert.deepEqual(Object.keys(deno), [".", "./osl", "./metrics"]);
+  assert.deepEqual(Object.keys(deno), [".", "./osl", "./metrics", "./cluster"]);
   for (const [entry, file] of Object.entries(deno)) {
     assert.ok(existsSync(root(file)), `${file} exists`);
     const built = file.replace(/^\.\//, "./dist/").replace(/\.ts$/, "");
@@ -33,7 +33,7 @@ test("one version number: package.json, deno.json and supervise --version", asyn
 });
 
 test("mod.ts files hold a @module doc and re-exports only", () => {
-  for (const file of ["mod.ts", "osl/mod.ts", "metrics/mod.ts"]) {
+  for (const file of ["mod.ts", "osl/mod.ts", "metrics/mod.ts", "cluster/mod.ts"]) {
     const source = readFileSync(root(file), "utf8");
     assert.match(source, /@module/, `${file} has a @module doc`);
     const code = source.replace(/\/\*\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, "");
@@ -48,7 +48,7 @@ test("mod.ts files hold a @module doc and re-exports only", () => {
 });
 
 test("no private module (_name.ts) is re-exported", () => {
-  for (const file of ["mod.ts", "osl/mod.ts", "metrics/mod.ts"]) {
+  for (const file of ["mod.ts", "osl/mod.ts", "metrics/mod.ts", "cluster/mod.ts"]) {
     assert.doesNotMatch(readFileSync(root(file), "utf8"), /from "[^"]*\/_\w+\.ts"/, file);
   }
 });

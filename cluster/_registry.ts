@@ -1,0 +1,112 @@
+import type { ActorRef } from "../mod.ts";
+import { controlOf } from "../src/internal.ts";
+import type { Address } from "./remote_ref.ts";
+import type { KeyValue } from "./transport.ts";
+
+/** What the registry asks of its node. */
+export interface RegistryHost {
+  readonly name: string;
+  readonly incarnation: number;
+  addressOf(ref: ActorRef<unknown>): Address;
+  refAt(address: Address): ActorRef<unknown>;
+  /** Whether the node of `address` is known to be down (or this node moved on from it). */
+  isDown(address: Address): boolean;
+  encode(value: unknown): Uint8Array;
+  decode(data: Uint8Array): unknown;
+}
+
+/** Names are NATS KV keys: letters, digits and `-_=/`, in dot-separated parts. */
+const NAME = /^[-\w=/]+(\.[-\w=/]+)*$/;
+
+/**
+ * The cluster-wide name registry (OTP's `global`), on a NATS KV bucket: `register` is a
+ * compare-and-set create (exactly one of racing nodes wins), a name is freed (by a
+ * revision-checked delete, so a newer owner is never removed) when its actor exits or its
+ * node is declared down, and `whereis` answers from a local cache the bucket's watch keeps.
+ */
+export class Registry {
+  #kv: KeyValue;
+  #host: RegistryHost;
+  #cache = new Map<string, { address: Address; revision: number }>();
+  #stopWatch: (() => void) | undefined;
+
+  constructor(kv: KeyValue, host: RegistryHost) {
+    this.#kv = kv;
+    this.#host = host;
+  }
+
+  async start(): Promise<void> {
+    this.#stopWatch = await this.#kv.watch(({ key, value, revision }) => {
+      if (value === undefined) return void this.#cache.delete(key);
+      try {
+        const address = this.#host.decode(value) as Address;
+        this.#cache.set(key, { address, revision });
+        // A name whose node is already down (it went before this node watched) is freed here too.
+        if (this.#host.isDown(address)) void this.#kv.delete(key, revision).catch(() => {});
+      } catch { /* not an address: ignore */ }
+    });
+  }
+
+  stop(): void {
+    this.#stopWatch?.();
+  }
+
+  /**
+   * Registers `name` for `ref` unless it is taken; true when this call took it.
+   * @throws {TypeError} when `name` is not a valid name
+   */
+  async register(name: string, ref: ActorRef<unknown>): Promise<boolean> {
+    check(name);
+    if (!ref.alive) return false;
+    const revision = await this.#kv.create(name, this.#host.encode(this.#host.addressOf(ref)));
+    if (revision === undefined) return false;
+    this.#cache.set(name, { address: this.#host.addressOf(ref), revision });
+    controlOf(ref).onExit(() => void this.#kv.delete(name, revision).catch(() => {}));
+    return true;
+  }
+
+  /** The actor registered as `name` (local or remote), or undefined. */
+  whereis(name: string): ActorRef<unknown> | undefined {
+    const entry = this.#cache.get(name);
+    if (entry === undefined || this.#host.isDown(entry.address)) return undefined;
+    const ref = this.#host.refAt(entry.address);
+    return ref.alive ? ref : undefined;
+  }
+
+  /** Frees `name`, whoever registered it (OTP's `global:unregister_name/1`). */
+  async unregister(name: string): Promise<void> {
+    check(name);
+    const entry = this.#cache.get(name);
+    await this.#kv.delete(name, entry?.revision);
+    this.#cache.delete(name);
+  }
+
+  /** Frees the names of `node`'s `incarnation` (each only if it still has the revision seen). */
+  async nodeDown(node: string, incarnation: number): Promise<void> {
+    const gone = [...this.#cache].filter(([, { address }]) => address[0] === node && address[1] === incarnation);
+    await Promise.all(gone.map(([key, { revision }]) => this.#kv.delete(key, revision).catch(() => false)));
+  }
+
+  /** Frees the names this node registered under an incarnation it no longer has. */
+  releaseStale(): Promise<void[]> {
+    const stale = [...this.#cache].filter(([, { address }]) =>
+      address[0] === this.#host.name && address[1] !== this.#host.incarnation
+    );
+    return Promise.all(
+      stale.map(async ([key, { revision }]) => void await this.#kv.delete(key, revision).catch(() => false)),
+    );
+  }
+
+  /** Frees every name registered by this node's current incarnation (on `leave`). */
+  async releaseOwn(): Promise<void> {
+    await this.nodeDown(this.#host.name, this.#host.incarnation);
+  }
+}
+
+function check(name: string): void {
+  if (typeof name !== "string" || !NAME.test(name)) {
+    throw new TypeError(
+      `Invalid name ${JSON.stringify(name)}: must be letters, digits and "-_=/", in parts separated by "."`,
+    );
+  }
+}

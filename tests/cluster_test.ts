@@ -1,0 +1,308 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import {
+  type ActorRef,
+  ActorStoppedError,
+  ActorSystem,
+  type DownSignal,
+  ExitSignal,
+  type SystemEvent,
+} from "../mod.ts";
+import { type ClusterNode, joinCluster, RemoteRef } from "../cluster/mod.ts";
+import { killNodes, type Nats, type NodeProcess, startNats, startNode } from "./_cluster.ts";
+import { freePort, until } from "./_helpers.ts";
+
+// A real cluster: nats-server -js on a free port, three node processes (one each on
+// Deno, Bun and Node 24, tests/fixtures/cluster_node.ts) and this test's own node "t".
+
+const BEAT_MS = 200;
+const MISSED = 3; // the default
+let clusters = 0;
+
+interface Cluster {
+  nats: Nats;
+  name: string;
+  nodes: NodeProcess[];
+  system: ActorSystem;
+  t: ClusterNode;
+  events: SystemEvent[];
+}
+
+/** Runs `fn` against a fresh cluster; whatever happens, everything it started is gone after. */
+function withCluster(fn: (c: Cluster) => Promise<void>): () => Promise<void> {
+  return async () => {
+    const nats = await startNats();
+    const name = `c${process.pid}x${++clusters}`;
+    const nodes = [
+      startNode("deno", nats, name, "d", BEAT_MS),
+      startNode("bun", nats, name, "b", BEAT_MS),
+      startNode("node", nats, name, "n", BEAT_MS),
+    ];
+    const system = new ActorSystem();
+    const events: SystemEvent[] = [];
+    system.events.subscribe((e) => void events.push(e));
+    let t: ClusterNode | undefined;
+    try {
+      await Promise.all(nodes.map((n) => n.ready));
+      t = await joinCluster(system, { servers: nats.url, cluster: name, node: "t", heartbeatMs: BEAT_MS });
+      await until(() => t!.members().filter((m) => m.status === "up").length === 4, "all four nodes up", 20_000);
+      await fn({ nats, name, nodes, system, t, events });
+    } finally {
+      await t?.leave().catch(() => {});
+      await system.shutdown();
+      await killNodes(nodes).finally(() => nats.dispose());
+    }
+  };
+}
+
+/** The ref registered as `name`, once some node registered it. */
+async function named<M = unknown>(t: ClusterNode, name: string): Promise<ActorRef<M>> {
+  let ref: ActorRef<unknown> | undefined;
+  await until(async () => (ref = await t.whereis(name))?.alive === true, `${name} is registered`, 20_000);
+  return ref as ActorRef<M>;
+}
+
+/** Spawns an actor that traps exits and keeps every message; `got` resolves on the first one `match` accepts. */
+function probe(
+  system: ActorSystem,
+  setup: (ctx: { monitor(r: ActorRef<unknown>): symbol; link(r: ActorRef<unknown>): void }) => void,
+) {
+  const got: unknown[] = [];
+  const ref = system.spawn<unknown>({
+    init: (ctx) => {
+      ctx.trapExits = true;
+      setup(ctx);
+      return undefined;
+    },
+    receive: (s, m) => (got.push(m), s),
+  });
+  return { ref, got };
+}
+
+test(
+  "three nodes on Deno, Bun and Node 24 converge; every member sees the same four",
+  { timeout: 120_000 },
+  withCluster(async ({ t, nodes }) => {
+    assert.deepEqual(t.members().map((m) => m.node).sort(), ["b", "d", "n", "t"]);
+    for (const node of nodes) {
+      const others = ["b", "d", "n", "t"].filter((n) => n !== node.name);
+      const seen = () => new Set(node.events.filter((e) => e.type === "node_up").map((e) => e.node));
+      await until(() => others.every((n) => seen().has(n)), `${node.name} sees the other three`);
+    }
+  }),
+);
+
+test(
+  "remote refs: 10,000 numbered sends arrive in order across runtimes; ask answers, noproc, refs inside messages, structured values",
+  { timeout: 120_000 },
+  withCluster(async ({ t, system }) => {
+    const collector = await named<unknown>(t, "n.collector");
+    assert.ok(collector instanceof RemoteRef);
+    // From this node, then from the Bun node to the Node one: the ref travels inside the message.
+    for (let i = 0; i < 10_000; i++) collector.send(i);
+    assert.deepEqual(await collector.ask("list", { timeoutMs: 20_000 }), Array.from({ length: 10_000 }, (_, i) => i));
+    const other = await named(t, "d.collector");
+    const bunCtl = await named(t, "b.ctl");
+    assert.equal(await bunCtl.ask({ op: "flood", to: other, count: 10_000 }, { timeoutMs: 20_000 }), 10_000);
+    assert.deepEqual(await other.ask("list", { timeoutMs: 20_000 }), Array.from({ length: 10_000 }, (_, i) => i));
+
+    const echo = await named(t, "b.echo");
+    const value = {
+      m: new Map([[1, "a"]]),
+      s: new Set([2]),
+      d: new Date(5),
+      big: 2n ** 70n,
+      bytes: new Uint8Array([1, 2]),
+      e: new Error("x"),
+    };
+    const back = await echo.ask(value) as typeof value;
+    assert.deepEqual([back.m, back.s, back.d, back.big, back.bytes], [
+      value.m,
+      value.s,
+      value.d,
+      value.big,
+      value.bytes,
+    ]);
+    assert.ok(back.e instanceof Error && back.e.message === "x");
+    const self = await echo.ask(echo);
+    assert.equal(self, echo, "a ref that comes back is the same ref");
+    const mine = system.spawn({ init: () => 0, receive: (n: number) => n });
+    assert.equal(await t.register("t.mine", mine), true);
+    const ctl = await named(t, "d.ctl");
+    let found: unknown;
+    // whereis answers from each node's watched copy of the registry: it sees the name a moment later.
+    await until(async () => (found = await ctl.ask({ op: "whereis", name: "t.mine" })) !== undefined, "d sees t.mine");
+    assert.equal(found, mine, "another node finds it; back here it is the local ref");
+    assert.throws(() => echo.send({ f: () => 1 }), {
+      name: "TypeError",
+      message: /Cannot send this message to another node/,
+    });
+
+    // noproc: an actor that exited, asked through a ref kept from before.
+    const crasher = await named<string>(t, "d.crasher");
+    await crasher.stop();
+    assert.equal(crasher.alive, false);
+    const started = performance.now();
+    await assert.rejects(
+      crasher.ask("hi", { timeoutMs: 10_000 }),
+      (e) => e instanceof ActorStoppedError && e.reason === "noproc",
+    );
+    assert.ok(performance.now() - started < 5_000, "noproc comes at once, not at the timeout");
+  }),
+);
+
+test(
+  "remote monitor and link: the actor's reason, noproc for one already dead; a trapping linker gets ExitSignal, a plain one dies",
+  { timeout: 120_000 },
+  withCluster(async ({ t, system }) => {
+    const crasher = await named<string>(t, "n.crasher");
+    const watcher = probe(system, (ctx) => ctx.monitor(crasher));
+    const linked = probe(system, (ctx) => ctx.link(crasher));
+    const plain = system.spawn<unknown>({ init: (ctx) => (ctx.link(crasher), 0), receive: (s) => s });
+    await new Promise((r) => setTimeout(r, 100)); // the link and monitor requests go first, in order
+    crasher.send("crash");
+    await until(() => watcher.got.length === 1 && linked.got.length === 1, "DOWN and EXIT arrived");
+    const down = watcher.got[0] as DownSignal;
+    assert.equal(down.ref, crasher);
+    assert.match(String((down.reason as { error: Error }).error.message), /crasher on n crashed/);
+    assert.ok(linked.got[0] instanceof ExitSignal);
+    await until(() => !plain.alive, "the non-trapping linked actor died with it");
+    const late = probe(system, (ctx) => ctx.monitor(crasher)); // dead already: noproc
+    await until(() => late.got.length === 1, "noproc DOWN");
+    assert.equal((late.got[0] as DownSignal).reason, "noproc");
+  }),
+);
+
+test(
+  "three nodes race to register one name: exactly one wins",
+  { timeout: 120_000 },
+  withCluster(async ({ t }) => {
+    const ctls = await Promise.all(["d", "b", "n"].map((n) => named(t, `${n}.ctl`)));
+    const echoes = await Promise.all(["d", "b", "n"].map((n) => named(t, `${n}.echo`)));
+    const wins = await Promise.all(ctls.map((ctl, i) => ctl.ask({ op: "register", name: "leader", ref: echoes[i] })));
+    assert.equal(wins.filter(Boolean).length, 1, String(wins));
+    const leader = await t.whereis("leader");
+    assert.equal(leader, echoes[wins.indexOf(true)]);
+  }),
+);
+
+test(
+  "SIGKILL of a node: noconnection within heartbeatMs x (downAfterMissed + 1), its names freed, its singleton restarted elsewhere",
+  { timeout: 120_000 },
+  withCluster(async ({ t, nodes, system, events }) => {
+    const ctls = await Promise.all(nodes.map((n) => named(t, `${n.name}.ctl`)));
+    await Promise.all(ctls.map((ctl) => ctl.ask({ op: "singleton", id: "single" })));
+    const single = await named(t, "single");
+    const host = nodes.find((n) => n.name === (single as RemoteRef<unknown>).node)!;
+    const echo = await named(t, `${host.name}.echo`);
+    const watcher = probe(system, (ctx) => ctx.monitor(echo));
+    await new Promise((r) => setTimeout(r, 100));
+    const killed = performance.now();
+    host.signal("SIGKILL");
+    const asked = performance.now();
+    await assert.rejects(
+      echo.ask("hi", { timeoutMs: 10_000 }),
+      (e) => e instanceof ActorStoppedError && e.reason === "noconnection",
+    );
+    assert.ok(performance.now() - asked < 5_000, "noconnection at once (no responders), not at the timeout");
+    await until(() => watcher.got.length === 1, "DOWN noconnection", 10_000);
+    const detected = performance.now() - killed;
+    assert.equal((watcher.got[0] as DownSignal).reason, "noconnection");
+    assert.ok(detected <= BEAT_MS * (MISSED + 1) + 250, `detected after ${detected.toFixed(0)} ms`);
+    assert.ok(events.some((e) => e.type === "node_down" && e.node === host.name && e.reason === "net_tick_timeout"));
+    await until(async () => (await t.whereis(`${host.name}.echo`)) === undefined, "its names are freed", 10_000);
+    const moved = await named(t, "single");
+    assert.notEqual((moved as RemoteRef<unknown>).node, host.name);
+    assert.equal(await moved.ask("still here"), "still here");
+  }),
+);
+
+test(
+  "SIGSTOP then SIGCONT: the node comes back as a new incarnation; refs to the old one stay dead",
+  { timeout: 120_000 },
+  withCluster(async ({ t, nodes, events }) => {
+    const paused = nodes[1];
+    const old = await named(t, `${paused.name}.echo`);
+    const before = t.members().find((m) => m.node === paused.name)!.incarnation;
+    paused.signal("SIGSTOP");
+    await until(() => events.some((e) => e.type === "node_down" && e.node === paused.name), "declared down", 10_000);
+    assert.equal(old.alive, false);
+    paused.signal("SIGCONT");
+    await until(
+      () => t.members().some((m) => m.node === paused.name && m.status === "up" && m.incarnation !== before),
+      "back as a new incarnation",
+      20_000,
+    );
+    assert.equal(old.alive, false, "the old ref stays dead");
+    await assert.rejects(old.ask("hi"), (e) => e instanceof ActorStoppedError);
+    const fresh = await named(t, `${paused.name}.echo`);
+    assert.notEqual(fresh, old);
+    assert.equal(await fresh.ask("hi"), "hi");
+  }),
+);
+
+test(
+  "restart of nats-server: every node sees it, comes back, and refs work again",
+  { timeout: 120_000 },
+  withCluster(async ({ t, nats, nodes }) => {
+    await nats.stop();
+    await new Promise((r) => setTimeout(r, BEAT_MS * (MISSED + 2))); // longer than the detection window
+    await nats.start();
+    await until(() => t.members().filter((m) => m.status === "up").length === 4, "all four up again", 30_000);
+    for (const node of nodes) {
+      const echo = await named(t, `${node.name}.echo`);
+      assert.equal(await echo.ask(node.name, { timeoutMs: 10_000 }), node.name);
+    }
+  }),
+);
+
+test(
+  "seeded chaos across nodes: crashes and asks interleaved; every ask answers or fails as OTP says; the cluster settles",
+  {
+    timeout: 120_000,
+  },
+  withCluster(async ({ t, nodes }) => {
+    let seed = 42;
+    const random = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    const outcomes = { answered: 0, stopped: 0 };
+    for (let round = 0; round < 60; round++) {
+      const node = nodes[Math.floor(random() * nodes.length)];
+      const crasher = await t.whereis(`${node.name}.crasher`);
+      if (crasher === undefined) continue; // being restarted
+      if (random() < 0.4) crasher.send("crash");
+      try {
+        assert.equal(await crasher.ask(round, { timeoutMs: 5_000 }), round);
+        outcomes.answered++;
+      } catch (error) {
+        assert.ok(error instanceof ActorStoppedError, String(error));
+        outcomes.stopped++;
+      }
+    }
+    assert.ok(outcomes.answered > 0 && outcomes.answered + outcomes.stopped > 0, JSON.stringify(outcomes));
+    for (const node of nodes) assert.equal(await (await named(t, `${node.name}.crasher`)).ask("ok"), "ok");
+  }),
+);
+
+test(
+  "bad options are refused naming the field; an unreachable NATS is a clear error",
+  { timeout: 60_000 },
+  async () => {
+    await using system = new ActorSystem();
+    await assert.rejects(joinCluster(system, { servers: "nats://127.0.0.1:1", cluster: "x", node: "a.b" }), {
+      name: "TypeError",
+      message: /Invalid cluster options at node: must be letters, digits/,
+    });
+    await assert.rejects(joinCluster(system, { cluster: "x", node: "a" }), { message: /at servers: is required/ });
+    await assert.rejects(
+      joinCluster(system, { servers: "nats://127.0.0.1:1", cluster: "x", node: "a", heartbeatMs: 0 }),
+      {
+        name: "RangeError",
+        message: /heartbeatMs/,
+      },
+    );
+    const port = await freePort();
+    await assert.rejects(joinCluster(system, { servers: `nats://127.0.0.1:${port}`, cluster: "x", node: "a" }), {
+      message: /Cannot connect to NATS/,
+    });
+  },
+);
