@@ -100,6 +100,10 @@ export function describe(event: SystemEvent): string {
       return `error="${errorText(event.error)}"`;
     case "log":
       return `${event.stream}: ${event.line}`;
+    case "node_up":
+      return `node=${event.node} incarnation=${event.incarnation}`;
+    case "node_down":
+      return `node=${event.node} incarnation=${event.incarnation} reason=${event.reason}`;
     default:
       return "";
   }

@@ -8,6 +8,7 @@ import { type Config, loadConfig, parseConfig } from "./config.ts";
 import { serveControl } from "./_control.ts";
 import { eventJson, eventLine, EventPaths, type OutputMode, type PathedEvent, screen } from "./_output.ts";
 import { applyReload, type ReloadReport } from "./_reload.ts";
+import { joinTreeCluster, type TreeInCluster } from "./_cluster.ts";
 import { notify, serveMetrics, watchdog } from "./_service.ts";
 import { renderTable } from "./_status_table.ts";
 import { Tree } from "./_tree.ts";
@@ -63,7 +64,9 @@ export async function runTree(config: Config, options: RunOptions, io: CliIo): P
   const warn = (text: string) => io.stderr.write(`supervise: ${text}\n`);
   const warnError = (error: Error) => warn(error.message);
 
+  let cluster: TreeInCluster | undefined;
   const show = (event: PathedEvent): void => {
+    cluster?.onEvent(event);
     if (event.type !== "process_sample") {
       recent.push(event);
       if (recent.length > RECENT_EVENTS) recent.shift();
@@ -129,6 +132,7 @@ export async function runTree(config: Config, options: RunOptions, io: CliIo): P
       });
     }
     if (options.metrics !== undefined) metricsServer = await serveMetrics(options.metrics, registry);
+    if (config.tree.cluster !== undefined) cluster = await joinTreeCluster(system, config.tree.cluster, tree, warn);
   })().catch((error) => {
     warn((error as Error).message);
     stop({ code: 2, why: "a service could not start" });
@@ -170,6 +174,7 @@ export async function runTree(config: Config, options: RunOptions, io: CliIo): P
   clearInterval(watchParent);
   if (output === "table") await draw();
   warn(`${why}; stopping ${config.id}`);
+  await cluster?.leave().catch(warnError); // peers see node_down "leave", and the names go with it
   await system.shutdown();
   await control?.close();
   metricsServer?.close();

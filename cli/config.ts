@@ -33,6 +33,7 @@ import {
   supervisorFlagEntries,
   typed,
 } from "../src/internal.ts";
+import { clusterConfigSchema } from "../cluster/internal.ts";
 import demo from "../examples/demo.json" with { type: "json" };
 
 // The `supervise` config: a tree of nodes, each a supervisor (it has `children`) or an
@@ -96,10 +97,18 @@ const supervisorNode = typed<SupervisorNode>(v.strictObject({
   children: v.array(node, "must be an array of nodes"),
 }, "must be an object"));
 
-/** The root: a supervisor node whose `id` defaults to "root". */
-const configSchema = typed<SupervisorNode>(v.strictObject({
+/** The cluster the runtime joins (`joinCluster`'s options as JSON): `servers`, `cluster`, `node`, ... */
+export type ClusterConfig = v.InferOutput<typeof clusterConfigSchema>;
+
+/** The root: a supervisor node whose `id` defaults to "root", and the cluster to join, if any. */
+interface RootNode extends SupervisorNode {
+  cluster?: ClusterConfig;
+}
+
+const configSchema = typed<RootNode>(v.strictObject({
   ...supervisorEntries,
   id: v.optional(nonEmpty("must be a non-empty string"), "root"),
+  cluster: v.optional(clusterConfigSchema),
   children: v.array(node, "must be an array of nodes"),
 }, "must be an object with children"));
 
@@ -198,7 +207,7 @@ export type { SupervisorNode };
 /** A parsed config: the root's id, the validated tree, and the root's Startable. */
 export interface Config {
   id: string;
-  tree: SupervisorNode;
+  tree: RootNode;
   baseDir: string;
   root: Startable<SupervisorMessage, SupervisorRef>;
 }

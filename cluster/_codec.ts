@@ -55,6 +55,16 @@ export function encode(node: RefTable, value: unknown): Uint8Array {
   }
 }
 
+/** Decodes the values `encode` made that `data` holds one after the other (a batch), for `node`. @throws {Error} on bytes that are not such values */
+export function decodeAll(node: RefTable, data: Uint8Array): unknown[] {
+  table = node;
+  try {
+    return cbor.decodeMultiple(data) as unknown[];
+  } finally {
+    table = undefined;
+  }
+}
+
 /** Decodes what `encode` made, for `node`. @throws {Error} on bytes that are not such a message */
 export function decode(node: RefTable, data: Uint8Array): unknown {
   table = node;

@@ -8,7 +8,8 @@ import {
   type ExitReason,
 } from "../mod.ts";
 import { type Control, controlOf } from "../src/internal.ts";
-import { decode, encode, type RefTable } from "./_codec.ts";
+import { decode, decodeAll, encode, type RefTable } from "./_codec.ts";
+import { Outbox } from "./_outbox.ts";
 import { Membership, type MembershipHost } from "./_membership.ts";
 import { natsTransport } from "./_nats.ts";
 import { Registry } from "./_registry.ts";
@@ -47,6 +48,7 @@ export class Node implements Wire, RefTable, MembershipHost {
   #nextKey = 0;
   #unsubscribe: (() => void)[] = [];
   readonly #membership: Membership;
+  readonly #outbox: Outbox;
   #registry!: Registry;
   #singletons!: Singletons;
   #left = false;
@@ -57,6 +59,7 @@ export class Node implements Wire, RefTable, MembershipHost {
     this.#ownsTransport = owns;
     this.name = options.node;
     this.#base = `airssys.${options.cluster}`;
+    this.#outbox = new Outbox(transport);
     this.#membership = new Membership(
       transport,
       `${this.#base}.beat`,
@@ -89,41 +92,23 @@ export class Node implements Wire, RefTable, MembershipHost {
     return node;
   }
 
-  /** Random per join (Erlang's creation): a node that comes back is a new incarnation, and refs to the old one stay dead. */
+  // What ClusterNode (node.ts) exposes, documented there.
+
   get incarnation(): number {
     return this.#incarnation;
   }
-
-  /** Every node this one knows, itself first, with its incarnation and status. */
   members(): Member[] {
     return this.#membership.members();
   }
-
-  /**
-   * Registers `name` for `ref` (local or remote) cluster-wide (OTP's
-   * `global:register_name/2`); resolves false when the name is taken. The name is freed
-   * when the actor exits or its node is declared down.
-   * @throws {TypeError} when `name` is not letters, digits and `-_=/` in `.`-separated parts
-   */
   register(name: string, ref: ActorRef<unknown>): Promise<boolean> {
     return this.#registry.register(name, ref);
   }
-
-  /** The actor registered as `name`: a local ref on its own node, a remote one elsewhere; undefined if none. */
   whereis(name: string): Promise<ActorRef<unknown> | undefined> {
     return Promise.resolve(this.#registry.whereis(name));
   }
-
-  /** Frees `name` (OTP's `global:unregister_name/1`). */
   unregister(name: string): Promise<void> {
     return this.#registry.unregister(name);
   }
-
-  /**
-   * Runs `spec` once in the whole cluster (OTP's distributed application with failover):
-   * under a local supervisor of whichever node wins its lease, registered as `spec.id`;
-   * when that node goes down, another takes the lease and starts it.
-   */
   singleton(spec: ChildSpec): Promise<Singleton> {
     return this.#singletons.add(spec);
   }
@@ -135,6 +120,7 @@ export class Node implements Wire, RefTable, MembershipHost {
     await this.#singletons.stop();
     await this.#registry.releaseOwn().catch(() => {});
     this.#registry.stop();
+    this.#outbox.flushAll(); // what was sent before the leave goes before it
     this.#membership.leave();
     for (const off of this.#unsubscribe) off();
     for (const key of [...this.#remotes.keys()]) this.#nodeGone(key);
@@ -213,7 +199,7 @@ export class Node implements Wire, RefTable, MembershipHost {
 
   tell(to: RemoteControl, message: unknown): boolean {
     if (!to.alive) return this.#deadLetter(to.ref.id, message, "not_alive");
-    if (!this.#transport.publish(`${to.subject}.m`, encode(this, [TELL, to.address[2], message]))) {
+    if (!this.#outbox.post(to.messages, encode(this, [TELL, to.address[2], message]))) {
       return this.#deadLetter(to.ref.id, message, "noconnection");
     }
     return true;
@@ -232,6 +218,7 @@ export class Node implements Wire, RefTable, MembershipHost {
     options?.signal?.throwIfAborted();
     const data = encode(this, ["ask", to.address[2], message, timeoutMs === Infinity ? -1 : timeoutMs]);
     // The remote side times out first and says so; this node waits a little longer.
+    this.#outbox.flush(to.messages); // the tells before this ask go first
     const reply = this.#transport.request(`${to.subject}.r`, data, timeoutMs + 1000);
     let answer: unknown;
     try {
@@ -279,13 +266,14 @@ export class Node implements Wire, RefTable, MembershipHost {
     if (!to.alive) return;
     try {
       const data = encode(this, ["stop", to.address[2], reason]);
+      this.#outbox.flush(to.messages);
       await this.#race(this.#transport.request(`${to.subject}.r`, data, Infinity), to, undefined);
       to.exited(reason);
     } catch { /* its node is gone: so is the actor (nodeDown says noconnection) */ }
   }
 
   control(to: RemoteControl, op: ControlOp): void {
-    this.#transport.publish(`${to.subject}.m`, encode(this, op));
+    this.#outbox.post(to.messages, encode(this, op));
   }
 
   monitorKey(control: RemoteControl, monitor: symbol): number {
@@ -299,21 +287,24 @@ export class Node implements Wire, RefTable, MembershipHost {
 
   // --- inbound ------------------------------------------------------------------------
 
+  /** A batch of tells and control ops (`_outbox.ts`), handled in the order they were sent. */
   #receive(data: Uint8Array): void {
-    let message: unknown[];
+    let messages: unknown[][];
     try {
-      message = decode(this, data) as unknown[];
+      messages = decodeAll(this, data) as unknown[][];
     } catch {
-      return; // not a message of ours
+      return; // not a batch of ours
     }
-    if (message[0] === TELL) {
+    for (const message of messages) {
+      if (message[0] !== TELL) {
+        this.#controlOp(message as ControlOp);
+        continue;
+      }
       const [, id, body] = message as [number, string, unknown];
       const target = this.#exports.get(id);
       if (target !== undefined) target.send(body);
       else this.#deadLetter(`${id}@${this.name}`, body, "not_alive");
-      return;
     }
-    this.#controlOp(message as ControlOp);
   }
 
   #controlOp(op: ControlOp): void {

@@ -35,6 +35,8 @@ export class RemoteControl implements RemoteActor {
   readonly address: Address;
   /** The subject prefix of its node's incarnation. */
   readonly subject: string;
+  /** The subject of its node's tells and control ops. */
+  readonly messages: string;
   readonly type = "worker" as const;
   exitReason: ExitReason | undefined;
   #wire: Wire;
@@ -50,6 +52,7 @@ export class RemoteControl implements RemoteActor {
     this.#wire = wire;
     this.address = address;
     this.subject = subject;
+    this.messages = `${subject}.m`;
     this.ref = remoteRef(this);
   }
 

@@ -35,13 +35,20 @@ const token = (what: string) =>
   );
 const url = v.pipe(v.string("must be a NATS URL string"), v.minLength(1, "must be a NATS URL string"));
 
+const servers = v.union([url, v.pipe(v.array(url), v.minLength(1))], "must be a NATS URL or a list of them");
+
+/** The options a JSON file can hold (`supervise`'s `cluster`): all but `transport`. */
+const jsonEntries = {
+  servers: v.optional(servers),
+  cluster: token("it names NATS subjects and buckets"),
+  node: token("it names NATS subjects"),
+  heartbeatMs: v.optional(numberAtLeast(10, "must be a whole number of ms, at least 10", true), 1000),
+  downAfterMissed: v.optional(numberAtLeast(1, "must be a whole number, at least 1", true), 3),
+};
+
 const schema = typed<ResolvedClusterOptions>(v.pipe(
   v.strictObject({
-    servers: v.optional(v.union([url, v.pipe(v.array(url), v.minLength(1))], "must be a NATS URL or a list of them")),
-    cluster: token("it names NATS subjects and buckets"),
-    node: token("it names NATS subjects"),
-    heartbeatMs: v.optional(numberAtLeast(10, "must be a whole number of ms, at least 10", true), 1000),
-    downAfterMissed: v.optional(numberAtLeast(1, "must be a whole number, at least 1", true), 3),
+    ...jsonEntries,
     transport: v.optional(v.custom<Transport>((t) => typeof t === "object" && t !== null, "must be a Transport")),
   }, "must be an object"),
   v.forward(
@@ -49,6 +56,12 @@ const schema = typed<ResolvedClusterOptions>(v.pipe(
     ["servers"],
   ),
 ));
+
+/** The `cluster` field of a `supervise` config: `joinCluster`'s options without `transport`, `servers` required. */
+export const clusterConfigSchema: v.GenericSchema<unknown, Omit<ResolvedClusterOptions, "transport">> = v.strictObject(
+  { ...jsonEntries, servers },
+  "must be an object with servers, cluster and node",
+);
 
 /**
  * Validates `joinCluster`'s options, naming the bad field.
