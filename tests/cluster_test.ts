@@ -1,5 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import {
   type ActorRef,
   ActorStoppedError,
@@ -10,7 +12,7 @@ import {
 } from "../mod.ts";
 import { type ClusterNode, joinCluster, RemoteRef } from "../cluster/mod.ts";
 import { killNodes, type Nats, type NodeProcess, startNats, startNode } from "./_cluster.ts";
-import { freePort, processesWith, supervise, until, withTempDir } from "./_helpers.ts";
+import { freePort, processesWith, runScript, supervise, until, withTempDir } from "./_helpers.ts";
 
 // A real cluster: nats-server -js on a free port, three node processes (one each on
 // Deno, Bun and Node 24, tests/fixtures/cluster_node.ts) and this test's own node "t".
@@ -376,4 +378,20 @@ test(
     assert.match(run.stderr(), /Invalid config at \$\.cluster\.servers: is required/);
     assert.deepEqual(processesWith("sleep 60.15"), []);
   }),
+);
+
+test(
+  "the README's cluster example runs: b finds a's counter, asks it, and sees a leave",
+  { timeout: 60_000 },
+  async () => {
+    const nats = await startNats();
+    try {
+      const [cmd, ...args] = runScript(fileURLToPath(new URL("../examples/cluster.ts", import.meta.url)), [nats.url]);
+      const out = execFileSync(cmd, args, { encoding: "utf8", timeout: 30_000 });
+      assert.match(out, /^counter on a, asked from b: 1$/m);
+      assert.match(out, /^b saw a go: leave$/m);
+    } finally {
+      await nats.dispose();
+    }
+  },
 );
