@@ -35,6 +35,7 @@ const EXAMPLE = `import process from "node:process";
 import { ActorSystem, type Behavior, supervisor } from "@airssys/rt";
 import { osProcess } from "@airssys/rt/osl";
 import { metrics } from "@airssys/rt/metrics";
+import { joinCluster } from "@airssys/rt/cluster";
 
 const counter: Behavior<number, "inc" | "get"> = {
   init: () => 0,
@@ -63,6 +64,8 @@ for await (const event of system.events) {
   }
 }
 console.log((await registry.metrics()).match(/^airssys_child_restarts_total.*sleeper.*$/m)?.[0]);
+// The cluster entry point loads (nats.js, cbor-x); joining needs a nats-server: tests/cluster_test.ts.
+await joinCluster(system, { servers: "nats://127.0.0.1:1", cluster: "c", node: "n" }).catch((e) => console.log(e.message));
 `;
 
 test("the npm package installs from its tarball, type-checks strictly and runs on Node 22, Node 24, Bun and Deno", {
@@ -120,6 +123,7 @@ test("the npm package installs from its tarball, type-checks strictly and runs o
       assert.match(out, /^count = 1$/m, `${name}: the actor answers`);
       assert.match(out, /^restarted sleeper: pid (\d+) -> (?!\1)\d+$/m, `${name}: the killed process is restarted`);
       assert.match(out, /^airssys_child_restarts_total\{child="<\d+>\/sleeper"\} 1$/m, `${name}: metrics count it`);
+      assert.match(out, /^Cannot connect to NATS at nats:\/\/127\.0\.0\.1:1: /m, `${name}: the cluster entry point loads`);
       const bin = join(app, "node_modules/@airssys/rt/dist/cli/bin.js");
       const lines = run(argv(bin, ["--json", "--duration", "3"]), app).trim().split("\n").map((l) => JSON.parse(l));
       const started = lines.filter((e) => e.type === "child_started").map((e) => e.path);
