@@ -123,7 +123,11 @@ test("the npm package installs from its tarball, type-checks strictly and runs o
       assert.match(out, /^count = 1$/m, `${name}: the actor answers`);
       assert.match(out, /^restarted sleeper: pid (\d+) -> (?!\1)\d+$/m, `${name}: the killed process is restarted`);
       assert.match(out, /^airssys_child_restarts_total\{child="<\d+>\/sleeper"\} 1$/m, `${name}: metrics count it`);
-      assert.match(out, /^Cannot connect to NATS at nats:\/\/127\.0\.0\.1:1: /m, `${name}: the cluster entry point loads`);
+      assert.match(
+        out,
+        /^Cannot connect to NATS at nats:\/\/127\.0\.0\.1:1: /m,
+        `${name}: the cluster entry point loads`,
+      );
       const bin = join(app, "node_modules/@airssys/rt/dist/cli/bin.js");
       const lines = run(argv(bin, ["--json", "--duration", "3"]), app).trim().split("\n").map((l) => JSON.parse(l));
       const started = lines.filter((e) => e.type === "child_started").map((e) => e.path);
