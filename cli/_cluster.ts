@@ -3,12 +3,6 @@ import type { ClusterConfig } from "./config.ts";
 import type { PathedEvent } from "./_output.ts";
 import type { Tree } from "./_tree.ts";
 
-/** The names `ClusterNode.register` accepts. */
-const NAME = /^[A-Za-z0-9_=/-]+(\.[A-Za-z0-9_=/-]+)*$/;
-/** How often a restarted child's registration is retried while its old actor's name is being freed. */
-const REGISTER_TRIES = 50;
-const RETRY_MS = 20;
-
 /** The tree's side of a cluster: events to follow, and the leave. */
 export interface TreeInCluster {
   onEvent(event: PathedEvent): void;
@@ -30,15 +24,14 @@ export async function joinTreeCluster(
 ): Promise<TreeInCluster> {
   const { joinCluster } = await import("../cluster/mod.ts");
   const node = await joinCluster(system, options);
+  // The names are this node's by construction: a restarted child takes its name over from
+  // its predecessor, whose registration may not be freed yet.
   const register = async (path: string): Promise<void> => {
     const name = `${node.name}.${path}`;
-    if (!NAME.test(name)) return warn(`cluster: ${path} is not registered: "${name}" is no valid cluster name`);
     const ref = (await tree.find(path).catch(() => undefined))?.info.ref;
-    for (let i = 0; i < REGISTER_TRIES && ref?.alive; i++) {
-      if (await node.register(name, ref) || (await node.whereis(name)) === ref) return;
-      await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
+    if (ref?.alive) {
+      await node.reregister(name, ref).catch((error) => warn(`cluster: ${path} is not registered: ${error.message}`));
     }
-    if (ref?.alive) warn(`cluster: cannot register ${name}: another actor holds it`);
   };
   const registerAll = async () => {
     for (const row of await tree.rows()) void register(row.path);

@@ -138,6 +138,7 @@ class NatsTransport implements Transport {
           throw error;
         }
       },
+      put: (key, value) => kv.put(key, value),
       async delete(key, revision) {
         try {
           await kv.delete(key, revision === undefined ? undefined : { previousSeq: revision });

@@ -103,6 +103,9 @@ export class Node implements Wire, RefTable, MembershipHost {
   register(name: string, ref: ActorRef<unknown>): Promise<boolean> {
     return this.#registry.register(name, ref);
   }
+  reregister(name: string, ref: ActorRef<unknown>): Promise<void> {
+    return this.#registry.reregister(name, ref);
+  }
   whereis(name: string): Promise<ActorRef<unknown> | undefined> {
     return Promise.resolve(this.#registry.whereis(name));
   }

@@ -58,11 +58,25 @@ export class Registry {
   async register(name: string, ref: ActorRef<unknown>): Promise<boolean> {
     check(name);
     if (!ref.alive) return false;
-    const revision = await this.#kv.create(name, this.#host.encode(this.#host.addressOf(ref)));
+    const address = this.#host.addressOf(ref);
+    const revision = await this.#kv.create(name, this.#host.encode(address));
     if (revision === undefined) return false;
-    this.#cache.set(name, { address: this.#host.addressOf(ref), revision });
-    controlOf(ref).onExit(() => void this.#kv.delete(name, revision).catch(() => {}));
+    this.#held(name, address, ref, revision);
     return true;
+  }
+
+  /** Registers `name` for `ref` whoever holds it (OTP's `global:re_register_name/2`). */
+  async reregister(name: string, ref: ActorRef<unknown>): Promise<void> {
+    check(name);
+    if (!ref.alive) return;
+    const address = this.#host.addressOf(ref);
+    this.#held(name, address, ref, await this.#kv.put(name, this.#host.encode(address)));
+  }
+
+  /** `ref` holds `name` at `revision` until it exits (a revision-checked delete never removes a successor). */
+  #held(name: string, address: Address, ref: ActorRef<unknown>, revision: number): void {
+    this.#cache.set(name, { address, revision });
+    controlOf(ref).onExit(() => void this.#kv.delete(name, revision).catch(() => {}));
   }
 
   /** The actor registered as `name` (local or remote), or undefined. */

@@ -6,16 +6,13 @@ import type { Singleton } from "./types.ts";
 export interface SingletonHost {
   readonly name: string;
   readonly incarnation: number;
-  register(name: string, ref: ActorRef<unknown>): Promise<boolean>;
+  reregister(name: string, ref: ActorRef<unknown>): Promise<void>;
   whereis(name: string): Promise<ActorRef<unknown> | undefined>;
   encode(value: unknown): Uint8Array;
   decode(data: Uint8Array): unknown;
 }
 
 type Holder = [node: string, incarnation: number];
-
-/** Attempts to register a restarted singleton's new actor while its old name is being freed. */
-const REGISTER_ATTEMPTS = 20;
 
 /**
  * Singletons on a KV bucket of leases: a lease is a compare-and-set create of the
@@ -129,7 +126,8 @@ class Entry implements Singleton {
       if (revision === undefined || this.#stopped) return;
       const { system } = this.#owner;
       const sup = system.spawn(supervisor({ strategy: "one_for_one", children: [this.#spec] }));
-      const register = (ref: ActorRef<unknown>) => void this.#register(ref);
+      // This node holds the lease, so the name is its own: a restarted child takes it over.
+      const register = (ref: ActorRef<unknown>) => void this.#owner.host.reregister(this.id, ref).catch(() => {});
       const off = system.events.subscribe((e) => {
         if ((e.type === "child_started" || e.type === "child_restarted") && e.supervisor === sup.id) {
           void sup.whichChildren().then(([child]) => child?.ref && register(child.ref), () => {});
@@ -141,15 +139,6 @@ class Entry implements Singleton {
       if (child?.ref) register(child.ref);
     } finally {
       this.#competing = false;
-    }
-  }
-
-  /** Registers the current actor by id; its predecessor's name may still be being freed. */
-  async #register(ref: ActorRef<unknown>): Promise<void> {
-    for (let i = 0; i < REGISTER_ATTEMPTS && ref.alive && this.#running !== undefined; i++) {
-      if (await this.#owner.host.register(this.id, ref).catch(() => false)) return;
-      if ((await this.#owner.host.whereis(this.id)) === ref) return;
-      await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
 

@@ -45,6 +45,16 @@ export class ClusterNode {
     return this.#node.register(name, ref);
   }
 
+  /**
+   * Registers `name` for `ref` whoever holds it now (OTP's `global:re_register_name/2`):
+   * for a name this node owns by construction, such as a restarted child's, whose
+   * predecessor's registration may not be freed yet.
+   * @throws {TypeError} when `name` is not letters, digits and `-_=/` in `.`-separated parts
+   */
+  reregister(name: string, ref: ActorRef<unknown>): Promise<void> {
+    return this.#node.reregister(name, ref);
+  }
+
   /** The actor registered as `name`, from this node's watched copy of the registry: a local ref on its own node, a remote one elsewhere; undefined if none. */
   whereis(name: string): Promise<ActorRef<unknown> | undefined> {
     return this.#node.whereis(name);

@@ -66,6 +66,8 @@ export interface KeyChange {
 export interface KeyValue {
   /** Sets `key` if it has no value; resolves with the new revision, or undefined when it has one. */
   create(key: string, value: Uint8Array): Promise<number | undefined>;
+  /** Sets `key` whatever it holds; resolves with the new revision. */
+  put(key: string, value: Uint8Array): Promise<number>;
   /** Deletes `key`, only if its revision is still `revision` when given; resolves false when it was not. */
   delete(key: string, revision?: number): Promise<boolean>;
   /** Calls `listener` with every key's current value, then every change; resolves with the stop function once the current values were delivered. */

@@ -182,15 +182,26 @@ test(
 );
 
 test(
-  "three nodes race to register one name: exactly one wins",
+  "three nodes race to register one name: exactly one wins; reregister takes it over, and the old holder's exit does not free it",
   { timeout: 120_000 },
-  withCluster(async ({ t }) => {
+  withCluster(async ({ t, system }) => {
     const ctls = await Promise.all(["d", "b", "n"].map((n) => named(t, `${n}.ctl`)));
     const echoes = await Promise.all(["d", "b", "n"].map((n) => named(t, `${n}.echo`)));
     const wins = await Promise.all(ctls.map((ctl, i) => ctl.ask({ op: "register", name: "leader", ref: echoes[i] })));
     assert.equal(wins.filter(Boolean).length, 1, String(wins));
     const leader = await t.whereis("leader");
     assert.equal(leader, echoes[wins.indexOf(true)]);
+
+    const mine = system.spawn({ init: () => 0, receive: (n: number) => n });
+    await t.reregister("leader", mine); // OTP's global:re_register_name/2
+    assert.equal(await t.whereis("leader"), mine);
+    await leader!.stop(); // the old holder exits: its revision-checked delete must not free the new registration
+    const ctl = ctls[wins.indexOf(true)];
+    await until(
+      async () => (await ctl.ask({ op: "whereis", name: "leader" })) === mine,
+      "its node sees the new holder",
+    );
+    assert.equal(await t.whereis("leader"), mine);
   }),
 );
 
