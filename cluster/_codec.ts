@@ -55,6 +55,20 @@ export function encode(node: RefTable, value: unknown): Uint8Array {
   }
 }
 
+/**
+ * Encodes `value` for `node`, refusing what is over `maxBytes`.
+ * @throws {TypeError} as `encode`; {RangeError} when the bytes are over `maxBytes`
+ */
+export function encodeAtMost(node: RefTable, value: unknown, maxBytes: number): Uint8Array {
+  const bytes = encode(node, value);
+  if (bytes.length > maxBytes) {
+    throw new RangeError(
+      `Cannot send this message to another node: ${bytes.length} bytes encoded, over the bus's limit of ${maxBytes} bytes`,
+    );
+  }
+  return bytes;
+}
+
 /** Decodes the values `encode` made that `data` holds one after the other (a batch), for `node`. @throws {Error} on bytes that are not such values */
 export function decodeAll(node: RefTable, data: Uint8Array): unknown[] {
   table = node;

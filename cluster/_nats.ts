@@ -29,6 +29,9 @@ export async function natsTransport(servers: string | string[], name: string): P
   return new NatsTransport(nc);
 }
 
+/** nats-server's default `max_payload`, in bytes, until the server's INFO says otherwise. */
+const DEFAULT_MAX_PAYLOAD = 1024 * 1024;
+
 /** JetStream's answer to a compare-and-set that lost: 10071, "wrong last sequence". */
 function isConflict(error: unknown): boolean {
   return (error as { code?: number }).code === 10071 || /wrong last sequence/i.test(String((error as Error).message));
@@ -51,6 +54,10 @@ class NatsTransport implements Transport {
 
   get connected(): boolean {
     return this.#connected && !this.#nc.isClosed();
+  }
+
+  get maxPayload(): number {
+    return this.#nc.info?.max_payload ?? DEFAULT_MAX_PAYLOAD;
   }
 
   async #watchStatus(): Promise<void> {

@@ -8,7 +8,7 @@ import {
   type ExitReason,
 } from "../mod.ts";
 import { type Control, controlOf } from "../src/internal.ts";
-import { decode, decodeAll, encode, type RefTable } from "./_codec.ts";
+import { decode, decodeAll, encode, encodeAtMost, type RefTable } from "./_codec.ts";
 import { Outbox } from "./_outbox.ts";
 import { Membership, type MembershipHost } from "./_membership.ts";
 import { natsTransport } from "./_nats.ts";
@@ -202,7 +202,8 @@ export class Node implements Wire, RefTable, MembershipHost {
 
   tell(to: RemoteControl, message: unknown): boolean {
     if (!to.alive) return this.#deadLetter(to.ref.id, message, "not_alive");
-    if (!this.#outbox.post(to.messages, encode(this, [TELL, to.address[2], message]))) {
+    const bytes = encodeAtMost(this, [TELL, to.address[2], message], this.#transport.maxPayload);
+    if (!this.#outbox.post(to.messages, bytes)) {
       return this.#deadLetter(to.ref.id, message, "noconnection");
     }
     return true;
@@ -219,7 +220,11 @@ export class Node implements Wire, RefTable, MembershipHost {
     const stopped = (reason: ExitReason) => new ActorStoppedError(to.ref.id, message, reason);
     if (!to.alive) throw stopped(to.exitReason === "noconnection" ? "noconnection" : "noproc");
     options?.signal?.throwIfAborted();
-    const data = encode(this, ["ask", to.address[2], message, timeoutMs === Infinity ? -1 : timeoutMs]);
+    const data = encodeAtMost(
+      this,
+      ["ask", to.address[2], message, timeoutMs === Infinity ? -1 : timeoutMs],
+      this.#transport.maxPayload,
+    );
     // The remote side times out first and says so; this node waits a little longer.
     this.#outbox.flush(to.messages); // the tells before this ask go first
     const reply = this.#transport.request(`${to.subject}.r`, data, timeoutMs + 1000);
@@ -351,7 +356,7 @@ export class Node implements Wire, RefTable, MembershipHost {
   }
 
   #request(data: Uint8Array, respond: Respond): Promise<void> {
-    return serveRequest(data, respond, this, this.#exports);
+    return serveRequest(data, respond, this, this.#exports, this.#transport.maxPayload);
   }
 
   // --- membership ---------------------------------------------------------------------

@@ -1,5 +1,5 @@
 import { type ActorRef, ActorStoppedError, AskTimeoutError, type ExitReason } from "../mod.ts";
-import { decode, encode, type RefTable } from "./_codec.ts";
+import { decode, encode, encodeAtMost, type RefTable } from "./_codec.ts";
 import type { Respond } from "./transport.ts";
 
 /** A request on a node's request subject: an ask of one of its actors, or a stop. */
@@ -15,6 +15,7 @@ export async function serveRequest(
   respond: Respond,
   table: RefTable,
   exports: Map<string, ActorRef<unknown>>,
+  maxBytes: number,
 ): Promise<void> {
   let request: Request;
   try {
@@ -25,7 +26,7 @@ export async function serveRequest(
   const reply = (answer: unknown) => {
     let bytes: Uint8Array;
     try {
-      bytes = encode(table, answer);
+      bytes = encodeAtMost(table, answer, maxBytes);
     } catch (error) {
       bytes = encode(table, [false, "error", new TypeError((error as Error).message)]);
     }

@@ -59,6 +59,7 @@ export class RemoteRef<M> implements ActorRef<M> {
    * Sends `message` (at most once, in order per sender and receiver). Returns false, and
    * publishes a `dead_letter`, when the actor is known dead or NATS is disconnected.
    * @throws {TypeError} when `message` cannot be encoded (a function, a symbol, a class instance's methods)
+   * @throws {RangeError} when it is encoded larger than the bus carries (NATS' `max_payload`, 1 MiB by default)
    */
   send(message: M): boolean {
     return this.#control.send(message);

@@ -34,6 +34,8 @@ export type Respond = (data: Uint8Array) => void;
 export interface Transport {
   /** True while connected to the bus. */
   readonly connected: boolean;
+  /** The largest message the bus carries, in bytes (NATS: the server's `max_payload`). */
+  readonly maxPayload: number;
   /** Publishes `data` on `subject`; false (and nothing queued) while disconnected. */
   publish(subject: string, data: Uint8Array): boolean;
   /** Calls `handler` with each message on `subject`, in order; `respond` is set for requests. Returns the unsubscribe function. */

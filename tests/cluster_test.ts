@@ -141,6 +141,20 @@ test(
       name: "TypeError",
       message: /Cannot send this message to another node/,
     });
+    // Over NATS' max_payload (1 MiB): refused at send. Just under it, after small sends: all arrive, in order.
+    assert.throws(() => echo.send(new Uint8Array(2 ** 21)), {
+      name: "RangeError",
+      message: /over the bus's limit of 1048576 bytes/,
+    });
+    await assert.rejects(echo.ask(new Uint8Array(2 ** 21)), { name: "RangeError" });
+    const big = await named(t, "b.collector");
+    const small = (i: number) => String(i).padStart(100, "."); // 100 of them and the big one: over 1 MiB together
+    for (let i = 0; i < 100; i++) big.send(small(i));
+    big.send(new Uint8Array(1_040_000));
+    big.send("last");
+    const got = await big.ask("sizes", { timeoutMs: 20_000 }) as unknown[];
+    assert.equal(got.length, 102);
+    assert.deepEqual(got.slice(98), [small(98), small(99), 1_040_000, "last"]);
 
     // An answer, and noproc from an actor that exited asked through a ref kept from before:
     // each within ASKED_MS (the ask's own timeout is 10 s).
