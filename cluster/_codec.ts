@@ -1,7 +1,7 @@
 import { addExtension, Encoder } from "cbor-x";
 import { type ActorRef, ForwardingRef } from "../mod.ts";
 import { ActorCell } from "../src/internal.ts";
-import { type Address, RemoteRef } from "./remote_ref.ts";
+import { type Address, isAddress, RemoteRef } from "./remote_ref.ts";
 
 // Messages between nodes: CBOR (cbor-x) with its structured-clone extensions, so Map,
 // Set, Date, BigInt, typed arrays, Error (its message) and shared or cyclic objects
@@ -30,8 +30,9 @@ for (const Class of [ActorCell, ForwardingRef, RemoteRef]) {
       if (table === undefined) throw new TypeError("an actor ref can only be encoded by a cluster node");
       encode(table.addressOf(ref));
     },
-    decode(address: Address): ActorRef<unknown> {
+    decode(address: unknown): ActorRef<unknown> {
       if (table === undefined) throw new TypeError("an actor ref can only be decoded by a cluster node");
+      if (!isAddress(address)) throw new TypeError("not an actor ref's address");
       return table.refAt(address);
     },
   };

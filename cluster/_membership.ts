@@ -100,6 +100,7 @@ export class Membership {
     } catch {
       return; // not ours
     }
+    if (!Array.isArray(beat) || typeof beat[1] !== "string" || typeof beat[2] !== "number") return; // not ours
     const [kind, node, incarnation] = beat;
     if (kind === "quarantined") {
       if (node === this.#host.name && incarnation === this.#host.incarnation) this.#rejoin("restarted");

@@ -14,7 +14,7 @@ import { Membership, type MembershipHost } from "./_membership.ts";
 import { natsTransport } from "./_nats.ts";
 import { Registry } from "./_registry.ts";
 import { type ControlOp, RemoteControl, type Wire } from "./_remote_control.ts";
-import { type Address, RemoteRef } from "./remote_ref.ts";
+import { type Address, isAddress, RemoteRef } from "./remote_ref.ts";
 import { Singletons } from "./_singleton.ts";
 import { type ClusterOptions, resolveClusterOptions, type ResolvedClusterOptions } from "./options.ts";
 import { type Respond, type Transport, TransportError } from "./transport.ts";
@@ -304,6 +304,7 @@ export class Node implements Wire, RefTable, MembershipHost {
       return; // not a batch of ours
     }
     for (const message of messages) {
+      if (!Array.isArray(message)) continue; // not ours
       if (message[0] !== TELL) {
         this.#controlOp(message as ControlOp);
         continue;
@@ -317,12 +318,14 @@ export class Node implements Wire, RefTable, MembershipHost {
 
   #controlOp(op: ControlOp): void {
     if (op[0] === "down") {
+      if (typeof op[1] !== "number") return; // not ours
       const entry = this.#monitors.get(op[1]);
       if (entry === undefined) return;
       this.#monitors.delete(op[1]);
       return entry.control.down(entry.monitor, op[2]);
     }
     const [kind, id, from] = op;
+    if (typeof id !== "string" || !isAddress(from)) return; // not ours
     const peer = this.#control(from);
     const ref = this.#exports.get(id);
     const target = ref === undefined ? undefined : controlOf(ref);

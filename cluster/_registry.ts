@@ -1,6 +1,6 @@
 import type { ActorRef } from "../mod.ts";
 import { controlOf } from "../src/internal.ts";
-import type { Address } from "./remote_ref.ts";
+import { type Address, isAddress } from "./remote_ref.ts";
 import type { KeyValue } from "./transport.ts";
 
 /** What the registry asks of its node. */
@@ -39,7 +39,8 @@ export class Registry {
     this.#stopWatch = await this.#kv.watch(({ key, value, revision }) => {
       if (value === undefined) return void this.#cache.delete(key);
       try {
-        const address = this.#host.decode(value) as Address;
+        const address = this.#host.decode(value);
+        if (!isAddress(address)) return; // not written by a node
         this.#cache.set(key, { address, revision });
         // A name whose node is already down (it went before this node watched) is freed here too.
         if (this.#host.isDown(address)) void this.#kv.delete(key, revision).catch(() => {});

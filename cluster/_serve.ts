@@ -23,6 +23,7 @@ export async function serveRequest(
   } catch {
     return; // not a request of ours
   }
+  if (!Array.isArray(request) || typeof request[1] !== "string") return; // not ours either
   const reply = (answer: unknown) => {
     let bytes: Uint8Array;
     try {

@@ -4,6 +4,12 @@ import { CONTROL, type Control } from "../src/internal.ts";
 /** Where an actor lives: node name, the node's incarnation, the actor's id there. */
 export type Address = [node: string, incarnation: number, id: string];
 
+/** Whether `value`, decoded from the wire, is an `Address` (anything on the bus may publish anything). */
+export function isAddress(value: unknown): value is Address {
+  return Array.isArray(value) && value.length === 3 && typeof value[0] === "string" &&
+    typeof value[1] === "number" && typeof value[2] === "string";
+}
+
 /** What a remote ref stands for: its node's control of that actor (`_remote_control.ts`). */
 export interface RemoteActor extends Control {
   readonly address: Address;

@@ -96,7 +96,12 @@ export function startNode(
   const events: Record<string, unknown>[] = [];
   const { promise: ready, resolve, reject } = Promise.withResolvers<number>();
   createInterface({ input: child.stdout! }).on("line", (line) => {
-    const event = JSON.parse(line);
+    let event;
+    try {
+      event = JSON.parse(line);
+    } catch {
+      event = { type: "text", line }; // something else printed it (nats.js does, on a broken connection)
+    }
     events.push(event);
     if (event.type === "ready") resolve(event.incarnation);
   });

@@ -299,6 +299,53 @@ test(
 );
 
 test(
+  "garbage on every subject of the cluster (from anyone on the bus) is ignored: no node crashes, every node still answers",
+  { timeout: 120_000 },
+  withCluster(async ({ t, nats, name, nodes }) => {
+    const { connect } = await import("@nats-io/transport-node");
+    const { encode } = await import("cbor-x");
+    const raw = await connect({ servers: nats.url });
+    const junk = [
+      new Uint8Array([0xff, 0x00, 0x13]),
+      encode(null),
+      encode(5),
+      encode([0, 5, "x"]),
+      encode([0]),
+      encode(["link", 1, 2]),
+      encode(["link", "<1>", [1, 2, 3]]),
+      encode(["down", "k", "normal"]),
+      encode(["monitor", "<1>", ["x", 1, "<1>"], 7]),
+      encode(["ask"]),
+      encode(["stop", null]),
+      encode(["beat", 1, "x"]),
+      encode(["quarantined", null, null]),
+      encode([[1, 2], 3]),
+    ];
+    const subjects = [`airssys.${name}.beat`];
+    for (const m of t.members()) {
+      for (const kind of ["m", "r"]) subjects.push(`airssys.${name}.node.${m.node}.${m.incarnation}.${kind}`);
+    }
+    try {
+      for (const subject of subjects) {
+        for (const data of junk) {
+          if (subject.endsWith(".r")) raw.request(subject, data, { timeout: 200 }).catch(() => {});
+          else raw.publish(subject, data);
+        }
+      }
+      await raw.flush();
+    } finally {
+      await raw.close();
+    }
+    for (const node of nodes) {
+      const echo = await named(t, `${node.name}.echo`);
+      assert.equal(await echo.ask(node.name, { timeoutMs: 10_000 }), node.name);
+      assert.equal(node.stderr(), "", `${node.name} printed no error`);
+    }
+    assert.equal(t.members().filter((m) => m.status === "up").length, 4);
+  }),
+);
+
+test(
   "seeded chaos across nodes: crashes and asks interleaved; every ask answers or fails as OTP says; the cluster settles",
   {
     timeout: 120_000,
