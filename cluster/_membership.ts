@@ -31,28 +31,57 @@ const QUARANTINE_LIMIT = 10_000;
 export class Membership {
   #transport: Transport;
   #subject: string;
+  /** Answered by the node of this name while it runs: a second one with the name is refused. */
+  #nameSubject: string;
   #host: MembershipHost;
   #beatMs: number;
   #windowMs: number;
   #peers = new Map<string, { incarnation: number; status: "up" | "down"; lastSeen: number }>();
   #quarantined = new Set<string>();
   #timer: ReturnType<typeof setInterval> | undefined;
-  #unsubscribe: (() => void) | undefined;
+  #unsubscribe: (() => void)[] = [];
   #lastTick = performance.now();
   #disconnectedAt: number | undefined;
   #isolated = false;
   #offStatus: (() => void) | undefined;
 
-  constructor(transport: Transport, subject: string, host: MembershipHost, beatMs: number, missed: number) {
+  /** `base`: the cluster's subject prefix (`airssys.<cluster>`). */
+  constructor(transport: Transport, base: string, host: MembershipHost, beatMs: number, missed: number) {
     this.#transport = transport;
-    this.#subject = subject;
+    this.#subject = `${base}.beat`;
+    this.#nameSubject = `${base}.name.${host.name}`;
     this.#host = host;
     this.#beatMs = beatMs;
     this.#windowMs = beatMs * missed;
   }
 
+  /**
+   * Refuses to join as a name a running node has (Erlang refuses a second node of one
+   * name): that node answers on the name's subject; nobody answering (or a node too
+   * stalled to answer within the detection window) lets this one join.
+   * @throws {Error} when a node of this name answers
+   */
+  async claim(): Promise<void> {
+    let answer: Uint8Array;
+    try {
+      answer = await this.#transport.request(this.#nameSubject, new Uint8Array(0), this.#windowMs);
+    } catch {
+      return; // no responders (or no answer in time): the name is free
+    }
+    const incarnation = this.#host.decode(answer);
+    throw new Error(
+      `Cannot join as node ${JSON.stringify(this.#host.name)}: a node of that name is up (incarnation ${incarnation})`,
+    );
+  }
+
   start(): void {
-    this.#unsubscribe = this.#transport.subscribe(this.#subject, (data) => this.#receive(data));
+    this.#unsubscribe = [
+      this.#transport.subscribe(this.#subject, (data) => this.#receive(data)),
+      this.#transport.subscribe(
+        this.#nameSubject,
+        (_data, respond) => respond?.(this.#host.encode(this.#host.incarnation)),
+      ),
+    ];
     this.#offStatus = this.#transport.onStatus((connected) => {
       if (!connected) this.#disconnectedAt = performance.now();
       else if (this.#isolated) this.#rejoin("connection_closed");
@@ -85,7 +114,7 @@ export class Membership {
 
   stop(): void {
     clearInterval(this.#timer);
-    this.#unsubscribe?.();
+    for (const off of this.#unsubscribe) off();
     this.#offStatus?.();
   }
 

@@ -60,13 +60,7 @@ export class Node implements Wire, RefTable, MembershipHost {
     this.name = options.node;
     this.#base = `airssys.${options.cluster}`;
     this.#outbox = new Outbox(transport);
-    this.#membership = new Membership(
-      transport,
-      `${this.#base}.beat`,
-      this,
-      options.heartbeatMs,
-      options.downAfterMissed,
-    );
+    this.#membership = new Membership(transport, this.#base, this, options.heartbeatMs, options.downAfterMissed);
   }
 
   /** Joins; see `joinCluster`. */
@@ -76,6 +70,7 @@ export class Node implements Wire, RefTable, MembershipHost {
     const transport = resolved.transport ?? await natsTransport(resolved.servers!, `airssys ${resolved.node}`);
     const node = new Node(system, transport, owns, resolved);
     try {
+      await node.#membership.claim();
       const bucket = (kind: string) => transport.keyValue(`airssys_${resolved.cluster}_${kind}`);
       const [names, leases] = await Promise.all([bucket("names"), bucket("leases")]);
       node.#registry = new Registry(names, node);

@@ -86,7 +86,7 @@ export class ClusterNode {
  * `noconnection`). Resolves once the registry and leases are loaded and this node beats.
  *
  * @throws {TypeError | RangeError} for bad options, naming the field
- * @throws {Error} when NATS cannot be reached, or has no JetStream (`nats-server -js`)
+ * @throws {Error} when NATS cannot be reached, has no JetStream (`nats-server -js`), or a running node has this name
  *
  * @example
  * ```ts ignore

@@ -84,15 +84,24 @@ function probe(
 }
 
 test(
-  "three nodes on Deno, Bun and Node 24 converge; every member sees the same four",
+  "three nodes on Deno, Bun and Node 24 converge; every member sees the same four; a second node of a name in use is refused",
   { timeout: 120_000 },
-  withCluster(async ({ t, nodes }) => {
+  withCluster(async ({ t, nodes, nats, name }) => {
     assert.deepEqual(t.members().map((m) => m.node).sort(), ["b", "d", "n", "t"]);
     for (const node of nodes) {
       const others = ["b", "d", "n", "t"].filter((n) => n !== node.name);
       const seen = () => new Set(node.events.filter((e) => e.type === "node_up").map((e) => e.node));
       await until(() => others.every((n) => seen().has(n)), `${node.name} sees the other three`);
     }
+    await using other = new ActorSystem();
+    const options = { servers: nats.url, cluster: name, heartbeatMs: BEAT_MS };
+    await assert.rejects(joinCluster(other, { ...options, node: "d" }), {
+      message: /Cannot join as node "d": a node of that name is up \(incarnation \d+\)/,
+    });
+    await t.leave(); // the name is free once its node left
+    const again = await joinCluster(other, { ...options, node: "t" });
+    assert.notEqual(again.incarnation, t.incarnation);
+    await again.leave();
   }),
 );
 
