@@ -164,6 +164,14 @@ test(
     const got = await big.ask("sizes", { timeoutMs: 20_000 }) as unknown[];
     assert.equal(got.length, 102);
     assert.deepEqual(got.slice(98), [small(98), small(99), 1_040_000, "last"]);
+    // The collector answers nothing but "list" and "sizes": an ask of anything else ends by its timeout or signal.
+    await assert.rejects(big.ask("no answer", { timeoutMs: 300 }), { name: "AskTimeoutError" });
+    const aborted = AbortSignal.abort(new Error("given up"));
+    await assert.rejects(big.ask("nor this", { signal: aborted }), { message: "given up" });
+    const late = new AbortController();
+    const pending = big.ask("nor that", { signal: late.signal, timeoutMs: 60_000 });
+    setTimeout(() => late.abort(new Error("given up later")), 50);
+    await assert.rejects(pending, { message: "given up later" });
 
     // An answer, and noproc from an actor that exited asked through a ref kept from before:
     // each within ASKED_MS (the ask's own timeout is 10 s).
