@@ -196,7 +196,9 @@ export class Node implements Wire, RefTable, MembershipHost {
   // --- the wire: what remote refs do --------------------------------------------------
 
   tell(to: RemoteControl, message: unknown): boolean {
-    if (!to.alive) return this.#deadLetter(to.ref.id, message, "not_alive");
+    if (!to.alive) {
+      return this.#deadLetter(to.ref.id, message, to.exitReason === "noconnection" ? "noconnection" : "not_alive");
+    }
     const bytes = encodeAtMost(this, [TELL, to.address[2], message], this.#transport.maxPayload);
     if (!this.#outbox.post(to.messages, bytes)) {
       return this.#deadLetter(to.ref.id, message, "noconnection");

@@ -263,6 +263,8 @@ test(
     assert.ok(detected <= BEAT_MS * (MISSED + 1) + 250, `detected after ${detected.toFixed(0)} ms`);
     assert.ok(events.some((e) => e.type === "node_down" && e.node === host.name && e.reason === "net_tick_timeout"));
     await until(async () => (await t.whereis(`${host.name}.echo`)) === undefined, "its names are freed", 10_000);
+    assert.equal(echo.send("after"), false, "a send to a node declared down is refused");
+    assert.ok(events.some((e) => e.type === "dead_letter" && e.message === "after" && e.reason === "noconnection"));
     const moved = await named(t, "single");
     assert.notEqual((moved as RemoteRef<unknown>).node, host.name);
     assert.equal(await moved.ask("still here"), "still here");
