@@ -1,4 +1,5 @@
 import { chmodSync, existsSync, rmSync } from "node:fs";
+import process from "node:process";
 import { connect, createServer, type Server, type Socket } from "node:net";
 import { createInterface } from "node:readline";
 import * as v from "valibot";
@@ -75,9 +76,16 @@ export async function serveControl(path: string, target: ControlTarget): Promise
   const server: Server = createServer((socket) => void session(socket, target));
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(path, () => resolve());
+    // The socket file is created inside listen(), synchronously on Node, Deno and Bun: with
+    // this umask it is 0600 from its first moment, never briefly open to others.
+    const umask = process.umask(0o177);
+    try {
+      server.listen(path, () => resolve());
+    } finally {
+      process.umask(umask);
+    }
   });
-  chmodSync(path, 0o600);
+  chmodSync(path, 0o600); // whatever the runtime did
   return {
     close: () =>
       new Promise<void>((resolve) => {

@@ -1,5 +1,5 @@
 import { execFile, spawn } from "node:child_process";
-import { openSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { connect } from "node:net";
 import process from "node:process";
@@ -76,6 +76,16 @@ export function watchdog(healthy: () => Promise<boolean>, onError: (error: Error
   return () => clearInterval(timer);
 }
 
+/** The last line `supervise` wrote to its log before it exited, and where the rest is. */
+function lastLine(logFile: string): string {
+  let text = "";
+  try {
+    text = readFileSync(logFile, "utf8");
+  } catch { /* unreadable: point at it */ }
+  const line = text.trimEnd().split("\n").findLast((l) => l.startsWith("supervise: ")) ?? "";
+  return `${line.replace(/^supervise: /, "")}${line ? " " : ""}(see ${logFile})`;
+}
+
 /**
  * Starts `argv` detached (a session of its own), its output to `logFile`, and waits until
  * its control socket accepts: resolves with its pid, or rejects if it exits first.
@@ -87,14 +97,16 @@ export async function daemonize(argv: string[], logFile: string, socket: string)
     stdio: ["ignore", out, out],
     env: { ...process.env, AIRSSYS_DAEMON: "1" },
   });
+  closeSync(out); // the child has its own copy
+  let gone = false;
   const exited = new Promise<never>((_, reject) =>
-    child.once(
-      "exit",
-      (code) => reject(new Error(`supervise exited with code ${code} before it was up; see ${logFile}`)),
-    )
+    child.once("exit", (code) => {
+      gone = true;
+      reject(new Error(`supervise exited with code ${code} before it was up: ${lastLine(logFile)}`));
+    })
   );
   const up = (async () => {
-    while (!(await accepts(socket))) await new Promise((resolve) => setTimeout(resolve, 50));
+    while (!gone && !(await accepts(socket))) await new Promise((resolve) => setTimeout(resolve, 50));
   })();
   await Promise.race([up, exited]);
   child.unref();
@@ -109,10 +121,30 @@ function accepts(path: string): Promise<boolean> {
   });
 }
 
-/** Writes this process's pid to `path` and returns the function that removes it. */
+/**
+ * Writes this process's pid to `path` and returns the function that removes it.
+ * @throws {TypeError} naming the file when it cannot be written
+ */
 export function pidfile(path: string): () => void {
-  writeFileSync(path, `${process.pid}\n`, { mode: 0o644 });
+  try {
+    writeFileSync(path, `${process.pid}\n`, { mode: 0o644 });
+  } catch (error) {
+    throw new TypeError(`Cannot write the pidfile ${path}: ${(error as Error).message}`);
+  }
   return () => rmSync(path, { force: true });
+}
+
+/**
+ * `HOST:PORT` (IPv6 hosts in brackets) as a host and a port.
+ * @throws {TypeError} `--metrics must be HOST:PORT, got "..."`
+ */
+export function listenAddress(address: string): { host: string; port: number } {
+  const at = address.lastIndexOf(":");
+  const host = address.slice(0, at), port = Number(address.slice(at + 1));
+  if (at <= 0 || !/^\d+$/.test(address.slice(at + 1)) || port > 65535) {
+    throw new TypeError(`--metrics must be HOST:PORT, got "${address}"`);
+  }
+  return { host: host.replace(/^\[|\]$/g, ""), port };
 }
 
 /**
@@ -121,11 +153,7 @@ export function pidfile(path: string): () => void {
  * @throws {TypeError} when `address` is not `HOST:PORT`
  */
 export async function serveMetrics(address: string, registry: MetricsRegistry): Promise<Server> {
-  const at = address.lastIndexOf(":");
-  const host = address.slice(0, at), port = Number(address.slice(at + 1));
-  if (at <= 0 || !Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new TypeError(`--metrics must be HOST:PORT, got "${address}"`);
-  }
+  const { host, port } = listenAddress(address);
   const server = createServer(async (req, res) => {
     if (req.url !== "/metrics") return void res.writeHead(404).end("not found: try /metrics\n");
     try {
@@ -137,7 +165,7 @@ export async function serveMetrics(address: string, registry: MetricsRegistry): 
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(port, host.replace(/^\[|\]$/g, ""), () => resolve());
+    server.listen(port, host, () => resolve());
   });
   return server;
 }

@@ -6,7 +6,7 @@ import { parseArgs } from "node:util";
 import { configJsonSchema, loadConfig, parseConfig } from "./config.ts";
 import { defaultSocket } from "./_ctl.ts";
 import { type CliIo, runTree } from "./_run.ts";
-import { daemonize, pidfile, selfArgv, systemdUnit } from "./_service.ts";
+import { daemonize, listenAddress, pidfile, selfArgv, systemdUnit } from "./_service.ts";
 import { VERSION } from "./_version.ts";
 
 const USAGE = `Usage: supervise [run|start] [config.json] [options]
@@ -83,6 +83,7 @@ export function supervise(args: string[], io: CliIo): Promise<number> {
   try {
     const { json, baseDir } = loadConfig(configPath);
     config = parseConfig(json, baseDir);
+    if (values.metrics !== undefined) listenAddress(values.metrics); // refused before anything starts
   } catch (error) {
     if (!(error instanceof TypeError || error instanceof RangeError)) throw error;
     io.stderr.write(`supervise: ${error.message}\n`);
@@ -112,7 +113,13 @@ export function supervise(args: string[], io: CliIo): Promise<number> {
       (error) => (io.stderr.write(`supervise: ${(error as Error).message}\n`), 1),
     );
   }
-  const removePid = values.pidfile === undefined ? undefined : pidfile(values.pidfile);
+  let removePid: (() => void) | undefined;
+  try {
+    removePid = values.pidfile === undefined ? undefined : pidfile(values.pidfile);
+  } catch (error) {
+    io.stderr.write(`supervise: ${(error as Error).message}\n`);
+    return Promise.resolve(2);
+  }
   const output = values.json ? "json" : io.stdout.isTTY ? "table" : "lines";
   return runTree(config, {
     output,

@@ -112,6 +112,25 @@ test(
 );
 
 test(
+  "a bad --metrics address or a pidfile that cannot be written exits 2 naming it, before anything starts",
+  withTempDir(async (dir) => {
+    const tree = { children: [{ id: "s", command: "sleep", args: ["60.31"] }] };
+    for (
+      const [args, why] of [
+        [["--metrics", "nonsense"], /--metrics must be HOST:PORT, got "nonsense"/],
+        [["--metrics", "127.0.0.1:99999"], /--metrics must be HOST:PORT, got "127\.0\.0\.1:99999"/],
+        [["--pidfile", join(dir, "no/such/dir/s.pid")], /Cannot write the pidfile .*s\.pid: ENOENT/],
+      ] as const
+    ) {
+      const run = supervise(tree, ["--json", ...args], dir);
+      assert.equal(await run.exited, 2, args.join(" "));
+      assert.match(run.stderr(), why);
+      assert.deepEqual(run.lines, [], "nothing was started");
+    }
+  }),
+);
+
+test(
   "SIGHUP re-reads the config and applies what changed; the tree runs on (as systemctl reload)",
   withTempDir(async (dir) => {
     const tree = { id: "hup", children: [{ id: "a", command: "sleep", args: ["60"] }] };

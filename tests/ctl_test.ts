@@ -357,6 +357,27 @@ test(
 );
 
 test(
+  "start --daemon whose runtime cannot start says why: the reason from its log, and exit 1",
+  { timeout: 60_000 },
+  withTempDir(async (dir) => {
+    const file = join(dir, "tree.json");
+    writeFileSync(file, JSON.stringify({ id: "bad", children: [{ id: "s", command: "sleep", args: ["60.32"] }] }));
+    let out = "";
+    const io = { stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (out += t) } };
+    const pidfile = join(dir, "missing/bad.pid");
+    assert.equal(
+      await main(["start", file, "--daemon", "--socket", join(dir, "bad.sock"), "--pidfile", pidfile], io),
+      1,
+    );
+    assert.match(
+      out,
+      /exited with code 2 before it was up: Cannot write the pidfile .*bad\.pid: ENOENT.*\(see .*supervise-bad\.log\)/,
+    );
+    assert.deepEqual(processesWith("sleep 60.32"), []);
+  }),
+);
+
+test(
   "start --daemon detaches: a pidfile, a log file, the socket answers; ctl shutdown stops it and leaves nothing",
   { timeout: 60_000 },
   withTempDir(async (dir) => {
