@@ -113,7 +113,10 @@ async function session(socket: Socket, target: ControlTarget): Promise<void> {
   socket.on("error", () => {});
   const send = (reply: Reply): void => void (socket.writable && socket.write(`${JSON.stringify(reply)}\n`));
   try {
-    for await (const text of createInterface({ input: socket })) {
+    // readline re-emits the socket's errors (EPIPE when the client went away before its
+    // reply): without a listener of its own, once the loop below has ended, that is fatal.
+    const lines = createInterface({ input: socket }).on("error", () => {});
+    for await (const text of lines) {
       try {
         const result = await handle(parseRequest(text), target, send, socket);
         if (result !== STREAMING) send({ ok: true, result });

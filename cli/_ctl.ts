@@ -7,7 +7,7 @@ import type { Reply, Request } from "./_control.ts";
 import { renderTable, type StatusRow } from "./_status_table.ts";
 import type { CliIo } from "./_run.ts";
 
-export const CTL_USAGE = `Usage: supervise ctl [--socket PATH] [--json] <command>
+export const CTL_USAGE = `Usage: supervise ctl [--socket PATH] [--json] [--timeout S] <command>
 
 Commands (a path names a child: demo/pair/producer, or pair/producer):
   status                     the tree: path, status, pid, restarts, uptime, cpu, rss
@@ -20,18 +20,38 @@ Commands (a path names a child: demo/pair/producer, or pair/producer):
   reload                     re-read the config and apply what changed
   shutdown                   stop the tree and exit
 
-The socket is --socket, else the one supervise-<id>.sock in $XDG_RUNTIME_DIR, else
+A reply is awaited --timeout seconds (30; 0 waits forever): a supervise that is stopped
+or hung is reported, not waited on. The socket is --socket, else the one supervise-<id>.sock in $XDG_RUNTIME_DIR, else
 the one .supervise-<id>.sock in the current directory.
 Exit codes: 0 done; 1 refused (the reason is printed) or no supervise listening;
 2 bad arguments, or a reload refused because the config is invalid.`;
 
+/** How long `ctl` waits for a reply by default, in seconds. */
+const DEFAULT_TIMEOUT_S = 30;
+/** setTimeout's limit (2^31-1 ms), in whole seconds. */
+const MAX_TIMEOUT_S = 2_147_483;
+
+/** How a reply is printed and awaited. */
+interface CallOptions {
+  json: boolean;
+  /** How long to wait for the reply, in ms (Infinity: forever); a follow stream waits forever. */
+  waitMs: number;
+}
+
 /** Sends one request and handles the reply lines; resolves with the exit code. */
-function call(socketPath: string, request: Request, io: CliIo, json: boolean): Promise<number> {
+function call(socketPath: string, request: Request, io: CliIo, { json, waitMs }: CallOptions): Promise<number> {
   return new Promise((resolve) => {
     let connected = false, settled = false;
+    const following = "follow" in request && request.follow;
+    const timer = following || waitMs === Infinity ? undefined : setTimeout(
+      () =>
+        finish(1, `no reply from ${socketPath} within ${waitMs / 1000} s: is supervise stopped or hung? (--timeout)`),
+      waitMs,
+    );
     const finish = (code: number, message?: string) => {
       if (settled) return;
       settled = true;
+      clearTimeout(timer);
       if (message !== undefined) io.stderr.write(`supervise ctl: ${message}\n`);
       resolve(code);
       socket.destroy();
@@ -62,7 +82,7 @@ function call(socketPath: string, request: Request, io: CliIo, json: boolean): P
     // A follow stream ends when supervise exits; any other request must get its reply first.
     socket.once(
       "close",
-      () => "follow" in request && request.follow ? finish(0) : finish(1, `${socketPath} closed before it replied`),
+      () => following ? finish(0) : finish(1, `${socketPath} closed before it replied`),
     );
   });
 }
@@ -117,6 +137,7 @@ export function ctl(args: string[], io: CliIo, env: Record<string, string | unde
         json: { type: "boolean" },
         follow: { type: "boolean", short: "f" },
         lines: { type: "string", short: "n" },
+        timeout: { type: "string" },
       },
     });
   } catch (error) {
@@ -134,13 +155,20 @@ export function ctl(args: string[], io: CliIo, env: Record<string, string | unde
   const follow = values.follow ?? false;
   const lines = values.lines === undefined ? 100 : Number(values.lines);
   if (!(Number.isInteger(lines) && lines >= 0)) return bad(`-n must be a whole number of lines, got "${values.lines}"`);
+  const timeoutS = values.timeout === undefined ? DEFAULT_TIMEOUT_S : Number(values.timeout);
+  if (values.timeout?.trim() === "" || !(timeoutS >= 0 && timeoutS <= MAX_TIMEOUT_S)) {
+    return bad(
+      `--timeout must be a number of seconds from 0 (wait forever) to ${MAX_TIMEOUT_S}, got "${values.timeout}"`,
+    );
+  }
+  const out: CallOptions = { json: values.json ?? false, waitMs: timeoutS === 0 ? Infinity : timeoutS * 1000 };
   const one = (c: "start" | "stop" | "restart") =>
-    rest.length === 1 ? call(socket, { cmd: c, path: rest[0] }, io, values.json ?? false) : bad(`${c} takes one path`);
+    rest.length === 1 ? call(socket, { cmd: c, path: rest[0] }, io, out) : bad(`${c} takes one path`);
   switch (cmd) {
     case "status":
     case "reload":
     case "shutdown":
-      return rest.length === 0 ? call(socket, { cmd }, io, values.json ?? false) : bad(`${cmd} takes no argument`);
+      return rest.length === 0 ? call(socket, { cmd }, io, out) : bad(`${cmd} takes no argument`);
     case "start":
     case "stop":
     case "restart":
@@ -149,13 +177,15 @@ export function ctl(args: string[], io: CliIo, env: Record<string, string | unde
       if (rest.length !== 2 || !/^SIG[A-Z0-9]+$/.test(rest[1])) {
         return bad('signal takes a path and a signal name like "SIGHUP"');
       }
-      return call(socket, { cmd, path: rest[0], signal: rest[1] as `SIG${string}` }, io, values.json ?? false);
+      return call(socket, { cmd, path: rest[0], signal: rest[1] as `SIG${string}` }, io, out);
     case "logs":
       return rest.length === 1
-        ? call(socket, { cmd, path: rest[0], lines, follow }, io, values.json ?? false)
+        ? call(socket, { cmd, path: rest[0], lines, follow }, io, out)
         : bad("logs takes one path");
     case "events":
-      return rest.length === 0 ? call(socket, { cmd, follow }, io, true) : bad("events takes no argument");
+      return rest.length === 0
+        ? call(socket, { cmd, follow }, io, { ...out, json: true })
+        : bad("events takes no argument");
     default:
       return bad(cmd === undefined ? "a command is needed" : `unknown command "${cmd}"`);
   }

@@ -357,6 +357,36 @@ test(
 );
 
 test(
+  "ctl does not wait on a stopped supervise: no reply within --timeout is exit 1 naming the socket; a bad --timeout is exit 2",
+  { timeout: 60_000 },
+  withTempDir(async (dir) => {
+    const socket = join(dir, "hung.sock");
+    const run = supervise({ id: "hung", children: [{ id: "s", command: "sleep", args: ["60.33"] }] }, [
+      "--json",
+      "--socket",
+      socket,
+    ], dir);
+    await until(() => statSync(socket, { throwIfNoEntry: false })?.isSocket() === true, "its socket listens");
+    run.kill("SIGSTOP");
+    try {
+      const asked = performance.now();
+      const hung = await ctl(socket, "--timeout", "0.5", "status");
+      assert.equal(hung.code, 1);
+      assert.match(hung.err, /no reply from .*hung\.sock within 0\.5 s: is supervise stopped or hung\?/);
+      assert.ok(performance.now() - asked < 10_000);
+    } finally {
+      run.kill("SIGCONT");
+    }
+    assert.equal((await ctl(socket, "status")).code, 0, "once it runs again, it answers");
+    const bad = await ctl(socket, "--timeout", "soon", "status");
+    assert.equal(bad.code, 2);
+    assert.match(bad.err, /--timeout must be a number of seconds .* got "soon"/);
+    await stopAndCheck(run, []);
+    assert.deepEqual(processesWith("sleep 60.33"), []);
+  }),
+);
+
+test(
   "start --daemon whose runtime cannot start says why: the reason from its log, and exit 1",
   { timeout: 60_000 },
   withTempDir(async (dir) => {
