@@ -66,6 +66,24 @@ async function named<M = unknown>(t: ClusterNode, name: string): Promise<ActorRe
   return ref as ActorRef<M>;
 }
 
+/** Resolves once nats-server answers a request on `subject` with "no responders". */
+async function noResponders(nats: Nats, subject: string): Promise<void> {
+  const { connect } = await import("@nats-io/transport-node");
+  const raw = await connect({ servers: nats.url });
+  try {
+    await until(
+      () =>
+        raw.request(subject, new Uint8Array(0), { timeout: 1000 }).then(
+          () => false,
+          (e) => /no responders/i.test(String(e)),
+        ),
+      `nats-server has no responders on ${subject}`,
+    );
+  } finally {
+    await raw.close();
+  }
+}
+
 /** Spawns an actor that traps exits and keeps every message; `got` resolves on the first one `match` accepts. */
 function probe(
   system: ActorSystem,
@@ -239,7 +257,7 @@ test(
 test(
   "SIGKILL of a node: noconnection within heartbeatMs x (downAfterMissed + 1), its names freed, its singleton restarted elsewhere",
   { timeout: 120_000 },
-  withCluster(async ({ t, nodes, system, events }) => {
+  withCluster(async ({ t, nodes, system, events, nats, name }) => {
     const ctls = await Promise.all(nodes.map((n) => named(t, `${n.name}.ctl`)));
     await Promise.all(ctls.map((ctl) => ctl.ask({ op: "singleton", id: "single" })));
     const single = await named(t, "single");
@@ -250,6 +268,10 @@ test(
     const killed = performance.now();
     host.signal("SIGKILL");
     await host.exited;
+    // nats-server drops the dead node's subscriptions once it has read the closed socket (a
+    // moment after the exit, longer on a loaded machine); from then on it says "no responders".
+    const incarnation = t.members().find((m) => m.node === host.name)!.incarnation;
+    await noResponders(nats, `airssys.${name}.node.${host.name}.${incarnation}.r`);
     const asked = performance.now();
     await assert.rejects(
       echo.ask("hi", { timeoutMs: 10_000 }),
