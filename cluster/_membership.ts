@@ -9,6 +9,8 @@ export interface MembershipHost {
   down(node: string, incarnation: number, reason: string): void;
   /** This node was declared down by the others (or lost the bus too long): it must come back as a new incarnation. */
   rejoin(reason: string): void;
+  /** Every live node has been heard (a detection window after joining or rejoining). */
+  settled(): void;
   encode(value: unknown): Uint8Array;
   decode(data: Uint8Array): unknown;
 }
@@ -39,6 +41,7 @@ export class Membership {
   #peers = new Map<string, { incarnation: number; status: "up" | "down"; lastSeen: number }>();
   #quarantined = new Set<string>();
   #timer: ReturnType<typeof setInterval> | undefined;
+  #settling: ReturnType<typeof setTimeout> | undefined;
   #unsubscribe: (() => void)[] = [];
   #lastTick = performance.now();
   #disconnectedAt: number | undefined;
@@ -90,6 +93,13 @@ export class Membership {
     this.#lastTick = performance.now();
     this.#beat("beat");
     this.#timer = setInterval(() => this.#tick(), this.#beatMs);
+    this.#settleLater();
+  }
+
+  /** Live peers answer a newcomer's first beat at once: after a window, those not heard are gone. */
+  #settleLater(): void {
+    clearTimeout(this.#settling);
+    this.#settling = setTimeout(() => this.#host.settled(), this.#windowMs);
   }
 
   /** Every node this one knows, itself first. */
@@ -114,6 +124,7 @@ export class Membership {
 
   stop(): void {
     clearInterval(this.#timer);
+    clearTimeout(this.#settling);
     for (const off of this.#unsubscribe) off();
     this.#offStatus?.();
   }
@@ -190,5 +201,6 @@ export class Membership {
     this.#host.rejoin(reason);
     this.#lastTick = performance.now();
     this.#beat("beat");
+    this.#settleLater(); // peers that died while this node was away were never seen going
   }
 }

@@ -171,10 +171,10 @@ export class Node implements Wire, RefTable, MembershipHost {
     let byId = this.#remotes.get(key);
     let control = byId?.get(address[2]);
     if (control !== undefined) return control;
-    control = new RemoteControl(this, address, `${this.#subject(address[0], address[1])}`);
+    control = new RemoteControl(this, address, this.#subject(address[0], address[1]));
     const status = this.#membership.statusOf(address[0], address[1]);
     if (status === "down" || (address[0] === this.name)) {
-      control.exitReason = status === "down" && address[0] !== this.name ? "noconnection" : "noproc";
+      control.exited(status === "down" && address[0] !== this.name ? "noconnection" : "noproc");
       return control; // not cached: nothing will ever happen to it
     }
     if (byId === undefined) this.#remotes.set(key, byId = new Map());
@@ -182,8 +182,8 @@ export class Node implements Wire, RefTable, MembershipHost {
     return control;
   }
 
-  isDown(address: Address): boolean {
-    return this.#membership.statusOf(address[0], address[1]) === "down";
+  statusOf(node: string, incarnation: number): "up" | "down" | "unknown" {
+    return this.#membership.statusOf(node, incarnation);
   }
 
   encode(value: unknown): Uint8Array {
@@ -237,7 +237,7 @@ export class Node implements Wire, RefTable, MembershipHost {
     if (ok) return kind as R;
     if (kind === "timeout") throw new AskTimeoutError(to.ref.id, message, timeoutMs);
     if (kind === "stopped") {
-      to.exitReason ??= detail as ExitReason;
+      to.exited(detail as ExitReason);
       throw stopped(detail as ExitReason);
     }
     throw detail;
@@ -336,7 +336,7 @@ export class Node implements Wire, RefTable, MembershipHost {
         peer.links.delete(target!);
         return target?.removeLink(peer);
       case "exit":
-        peer.exitReason ??= op[3];
+        peer.exited(op[3]); // an exit signal only comes from an actor that exited
         if (target === undefined) return;
         peer.links.delete(target);
         target.removeLink(peer);
@@ -370,6 +370,12 @@ export class Node implements Wire, RefTable, MembershipHost {
     void this.#registry.nodeDown(node, incarnation).catch(() => {});
     this.#singletons.nodeDown(node, incarnation);
     this.#system.events.publish({ type: "node_down", node, incarnation, reason });
+  }
+
+  /** What nodes that are not up left in the buckets is freed (see `Registry.sweep`). */
+  settled(): void {
+    void this.#registry.sweep().catch(() => {});
+    this.#singletons.sweep();
   }
 
   /** Every control of that incarnation fires `noconnection`; asks waiting on it fail. */

@@ -23,9 +23,11 @@ export class Outbox {
   /** Queues `data` for `subject`; false, with nothing queued, while the bus is disconnected. */
   post(subject: string, data: Uint8Array): boolean {
     if (!this.#transport.connected) return false;
-    // A batch never grows past what the bus carries in one message.
-    if ((this.#batches.get(subject)?.bytes ?? 0) + data.length > this.#transport.maxPayload) this.flush(subject);
     let batch = this.#batches.get(subject);
+    if (batch !== undefined && batch.bytes + data.length > this.#transport.maxPayload) {
+      this.flush(subject); // a batch never grows past what the bus carries in one message
+      batch = undefined;
+    }
     if (batch === undefined) this.#batches.set(subject, batch = { parts: [], bytes: 0 });
     batch.parts.push(data);
     batch.bytes += data.length;

@@ -9,8 +9,8 @@ export interface RegistryHost {
   readonly incarnation: number;
   addressOf(ref: ActorRef<unknown>): Address;
   refAt(address: Address): ActorRef<unknown>;
-  /** Whether the node of `address` is known to be down (or this node moved on from it). */
-  isDown(address: Address): boolean;
+  /** Whether `node` runs as `incarnation`, was declared down, or is not known (yet) to this node. */
+  statusOf(node: string, incarnation: number): "up" | "down" | "unknown";
   encode(value: unknown): Uint8Array;
   decode(data: Uint8Array): unknown;
 }
@@ -43,7 +43,7 @@ export class Registry {
         if (!isAddress(address)) return; // not written by a node
         this.#cache.set(key, { address, revision });
         // A name whose node is already down (it went before this node watched) is freed here too.
-        if (this.#host.isDown(address)) void this.#kv.delete(key, revision).catch(() => {});
+        if (this.#host.statusOf(address[0], address[1]) === "down") void this.#kv.delete(key, revision).catch(() => {});
       } catch { /* not an address: ignore */ }
     });
   }
@@ -83,7 +83,7 @@ export class Registry {
   /** The actor registered as `name` (local or remote), or undefined. */
   whereis(name: string): ActorRef<unknown> | undefined {
     const entry = this.#cache.get(name);
-    if (entry === undefined || this.#host.isDown(entry.address)) return undefined;
+    if (entry === undefined || this.#host.statusOf(entry.address[0], entry.address[1]) === "down") return undefined;
     const ref = this.#host.refAt(entry.address);
     return ref.alive ? ref : undefined;
   }
@@ -97,24 +97,32 @@ export class Registry {
   }
 
   /** Frees the names of `node`'s `incarnation` (each only if it still has the revision seen). */
-  async nodeDown(node: string, incarnation: number): Promise<void> {
-    const gone = [...this.#cache].filter(([, { address }]) => address[0] === node && address[1] === incarnation);
-    await Promise.all(gone.map(([key, { revision }]) => this.#kv.delete(key, revision).catch(() => false)));
+  nodeDown(node: string, incarnation: number): Promise<void> {
+    return this.#release(([n, i]) => n === node && i === incarnation);
   }
 
   /** Frees the names this node registered under an incarnation it no longer has. */
-  releaseStale(): Promise<void[]> {
-    const stale = [...this.#cache].filter(([, { address }]) =>
-      address[0] === this.#host.name && address[1] !== this.#host.incarnation
-    );
-    return Promise.all(
-      stale.map(async ([key, { revision }]) => void await this.#kv.delete(key, revision).catch(() => false)),
-    );
+  releaseStale(): Promise<void> {
+    return this.#release(([n, i]) => n === this.#host.name && i !== this.#host.incarnation);
+  }
+
+  /**
+   * Frees the names of every incarnation that is not up: the KV bucket outlives the nodes,
+   * so names left by nodes that died unseen (a whole cluster restarted, say) would be taken
+   * forever. Run once every live node has been heard (a detection window after joining).
+   */
+  sweep(): Promise<void> {
+    return this.#release(([n, i]) => this.#host.statusOf(n, i) !== "up");
   }
 
   /** Frees every name registered by this node's current incarnation (on `leave`). */
-  async releaseOwn(): Promise<void> {
-    await this.nodeDown(this.#host.name, this.#host.incarnation);
+  releaseOwn(): Promise<void> {
+    return this.nodeDown(this.#host.name, this.#host.incarnation);
+  }
+
+  async #release(match: (address: Address) => boolean): Promise<void> {
+    const names = [...this.#cache].filter(([, { address }]) => match(address));
+    await Promise.all(names.map(([key, { revision }]) => this.#kv.delete(key, revision).catch(() => false)));
   }
 }
 

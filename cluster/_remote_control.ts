@@ -38,7 +38,7 @@ export class RemoteControl implements RemoteActor {
   /** The subject of its node's tells and control ops. */
   readonly messages: string;
   readonly type = "worker" as const;
-  exitReason: ExitReason | undefined;
+  #exitReason: ExitReason | undefined;
   #wire: Wire;
   /** Local actors linked with this one, in either direction. */
   readonly links = new Set<Control>();
@@ -67,7 +67,11 @@ export class RemoteControl implements RemoteActor {
   }
 
   get alive(): boolean {
-    return this.exitReason === undefined;
+    return this.#exitReason === undefined;
+  }
+  /** Why the actor exited, once this node knows (set only by `exited`). */
+  get exitReason(): ExitReason | undefined {
+    return this.#exitReason;
   }
   get trapExits(): boolean {
     return false;
@@ -85,7 +89,7 @@ export class RemoteControl implements RemoteActor {
 
   /** Calls `fn` once with the actor's exit reason, known by a monitor of its own. */
   onExit(fn: (reason: ExitReason) => void): void {
-    if (this.exitReason !== undefined) return fn(this.exitReason);
+    if (this.#exitReason !== undefined) return fn(this.#exitReason);
     if (this.#onExit.push(fn) > 1) return;
     // The watcher is this node itself: the DOWN comes back by its key, no actor needed.
     const watcher = { deliverSignal: (signal: ExitSignal | DownSignal) => this.exited(signal.reason) } as Control;
@@ -94,7 +98,7 @@ export class RemoteControl implements RemoteActor {
 
   /** The actor is known to have exited with `reason` (first one wins). */
   exited(reason: ExitReason): void {
-    this.exitReason ??= reason;
+    this.#exitReason ??= reason;
     const fns = this.#onExit;
     this.#onExit = [];
     for (const fn of fns) fn(reason);
@@ -111,8 +115,8 @@ export class RemoteControl implements RemoteActor {
     this.#wire.control(this, ["exit", this.address[2], this.#wire.addressOf(from), reason]);
   }
   addMonitor(monitor: symbol, watcher: Control): void {
-    if (this.exitReason !== undefined) {
-      const reason = this.exitReason === "noconnection" ? "noconnection" : "noproc";
+    if (this.#exitReason !== undefined) {
+      const reason = this.#exitReason === "noconnection" ? "noconnection" : "noproc";
       return watcher.deliverSignal(new DownSignal(monitor, this.ref, reason));
     }
     this.#monitor(monitor, watcher, this.#wire.addressOf(watcher));

@@ -7,6 +7,7 @@ export interface SingletonHost {
   readonly name: string;
   readonly incarnation: number;
   reregister(name: string, ref: ActorRef<unknown>): Promise<void>;
+  statusOf(node: string, incarnation: number): "up" | "down" | "unknown";
   whereis(name: string): Promise<ActorRef<unknown> | undefined>;
   encode(value: unknown): Uint8Array;
   decode(data: Uint8Array): unknown;
@@ -58,8 +59,17 @@ export class Singletons {
 
   /** Frees the leases of `node`'s `incarnation`. */
   nodeDown(node: string, incarnation: number): void {
+    this.#release(([n, i]) => n === node && i === incarnation);
+  }
+
+  /** Frees the leases of every incarnation that is not up (see `Registry.sweep`): another node then takes them. */
+  sweep(): void {
+    this.#release(([n, i]) => this.#host.statusOf(n, i) !== "up");
+  }
+
+  #release(match: (holder: Holder) => boolean): void {
     for (const [key, { holder, revision }] of this.#leases) {
-      if (holder[0] === node && holder[1] === incarnation) void this.#kv.delete(key, revision).catch(() => {});
+      if (match(holder)) void this.#kv.delete(key, revision).catch(() => {});
     }
   }
 

@@ -10,9 +10,9 @@ export interface ClusterOptions {
   cluster: string;
   /** This node's name, unique in the cluster (letters, digits, `_`, `-`). */
   node: string;
-  /** Interval of this node's heartbeats, in ms. @default 1000 */
+  /** Interval of this node's heartbeats, in ms, from 10 to 60000. @default 1000 */
   heartbeatMs?: number;
-  /** A peer is down after this many heartbeat intervals without one (Erlang's net tick). @default 3 */
+  /** A peer is down after this many heartbeat intervals without one (Erlang's net tick), from 1 to 100. @default 3 */
   downAfterMissed?: number;
   /** A transport of your own instead of NATS at `servers` (see `Transport`). @default NATS */
   transport?: Transport;
@@ -35,6 +35,10 @@ const token = (what: string) =>
   );
 const url = v.pipe(v.string("must be a NATS URL string"), v.minLength(1, "must be a NATS URL string"));
 
+/** A whole number from `min` to `max` (failure detection slower than minutes detects nothing). */
+const between = (min: number, max: number, rule: string) =>
+  v.pipe(numberAtLeast(min, rule, true), v.maxValue(max, rule));
+
 const servers = v.union([url, v.pipe(v.array(url), v.minLength(1))], "must be a NATS URL or a list of them");
 
 /** The options a JSON file can hold (`supervise`'s `cluster`): all but `transport`. */
@@ -42,8 +46,8 @@ const jsonEntries = {
   servers: v.optional(servers),
   cluster: token("it names NATS subjects and buckets"),
   node: token("it names NATS subjects"),
-  heartbeatMs: v.optional(numberAtLeast(10, "must be a whole number of ms, at least 10", true), 1000),
-  downAfterMissed: v.optional(numberAtLeast(1, "must be a whole number, at least 1", true), 3),
+  heartbeatMs: v.optional(between(10, 60_000, "must be a whole number of ms from 10 to 60000"), 1000),
+  downAfterMissed: v.optional(between(1, 100, "must be a whole number from 1 to 100"), 3),
 };
 
 const schema = typed<ResolvedClusterOptions>(v.pipe(

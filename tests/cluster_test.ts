@@ -430,10 +430,47 @@ test(
         message: /heartbeatMs/,
       },
     );
+    await assert.rejects(
+      joinCluster(system, { servers: "nats://127.0.0.1:1", cluster: "x", node: "a", heartbeatMs: 2 ** 40 }),
+      { name: "RangeError", message: /at heartbeatMs: must be a whole number of ms from 10 to 60000/ },
+    );
     const port = await freePort();
     await assert.rejects(joinCluster(system, { servers: `nats://127.0.0.1:${port}`, cluster: "x", node: "a" }), {
       message: /Cannot connect to NATS/,
     });
+  },
+);
+
+test(
+  "names and a singleton lease left by a node that died unseen are freed a detection window after the next node joins",
+  { timeout: 120_000 },
+  async () => {
+    const nats = await startNats();
+    const cluster = `stale${process.pid}`;
+    const x = startNode("node", nats, cluster, "x", BEAT_MS);
+    try {
+      await x.ready;
+      // x registers its names and takes the singleton "solo"; then it dies while no node runs to see it.
+      await using first = new ActorSystem();
+      const t1 = await joinCluster(first, { servers: nats.url, cluster, node: "t1", heartbeatMs: BEAT_MS });
+      assert.equal(await (await named(t1, "x.ctl")).ask({ op: "singleton", id: "solo" }), true);
+      await t1.leave();
+      x.signal("SIGKILL");
+      await x.exited;
+
+      await using second = new ActorSystem();
+      const t2 = await joinCluster(second, { servers: nats.url, cluster, node: "t2", heartbeatMs: BEAT_MS });
+      try {
+        const solo = await t2.singleton({ id: "solo", start: { init: () => 0, receive: (n: number) => n } });
+        await until(async () => (await t2.whereis("x.echo")) === undefined, "x's names are freed", 10_000);
+        assert.equal(await t2.register("x.echo", second.spawn({ init: () => 0, receive: (n: number) => n })), true);
+        await until(() => solo.local, "the singleton whose holder died unseen runs here", 10_000);
+      } finally {
+        await t2.leave();
+      }
+    } finally {
+      await killNodes([x]).finally(() => nats.dispose());
+    }
   },
 );
 
