@@ -14,11 +14,16 @@ import { freePort, isAlive, processesWith, type Run, supervise, until, withTempD
 // control socket, every `ctl` command and its refusals, reload as a diff, metrics.
 
 /** Runs `supervise ctl <args>` in this process; resolves with its exit code and output. */
-async function ctl(socket: string, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
+/** `supervise <args>` in this process: its exit code and what it printed. */
+async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = "", err = "";
   const io = { stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (err += t) } };
-  const code = await main(["ctl", "--socket", socket, ...args], io);
+  const code = await main(args, io);
   return { code, out, err };
+}
+
+function ctl(socket: string, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  return cli("ctl", "--socket", socket, ...args);
 }
 
 /** Sends one request (an object, or a raw line) and collects reply lines until `done` says so. */
@@ -392,15 +397,11 @@ test(
   withTempDir(async (dir) => {
     const file = join(dir, "tree.json");
     writeFileSync(file, JSON.stringify({ id: "bad", children: [{ id: "s", command: "sleep", args: ["60.32"] }] }));
-    let out = "";
-    const io = { stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (out += t) } };
     const pidfile = join(dir, "missing/bad.pid");
-    assert.equal(
-      await main(["start", file, "--daemon", "--socket", join(dir, "bad.sock"), "--pidfile", pidfile], io),
-      1,
-    );
+    const started = await cli("start", file, "--daemon", "--socket", join(dir, "bad.sock"), "--pidfile", pidfile);
+    assert.equal(started.code, 1);
     assert.match(
-      out,
+      started.err,
       /exited with code 2 before it was up: Cannot write the pidfile .*bad\.pid: ENOENT.*\(see .*supervise-bad\.log\)/,
     );
     assert.deepEqual(processesWith("sleep 60.32"), []);
@@ -414,9 +415,8 @@ test(
     const file = join(dir, "tree.json");
     writeFileSync(file, JSON.stringify({ id: "bg", children: [{ id: "s", command: "sleep", args: ["63"] }] }));
     const socket = join(dir, "bg.sock");
-    let out = "";
-    const io = { stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (out += t) } };
-    assert.equal(await main(["start", file, "--daemon", "--socket", socket], io), 0, out);
+    const { code, out, err } = await cli("start", file, "--daemon", "--socket", socket);
+    assert.equal(code, 0, err);
     assert.match(out, /bg runs as pid \d+; socket .*bg\.sock; log .*supervise-bg\.log/);
     const pid = Number(readFileSync(`${socket}.pid`, "utf8"));
     assert.equal(isAlive(pid), true);
